@@ -1,0 +1,1 @@
+"""The ``rootout`` command line: thin commands over the library."""

@@ -1,0 +1,164 @@
+"""``rootout catalog ...``: lint, list, show and explain the catalog."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rootout.catalog import Catalog, load_catalog
+from rootout.catalog.explain import explain_text
+from rootout.catalog.lint import lint_paths
+from rootout.catalog.stats import catalog_stats
+from rootout.config import load_settings
+
+app = typer.Typer(help="Inspect and check the covered-entity catalog.", no_args_is_help=True)
+out = Console(highlight=False, soft_wrap=True)
+
+CatalogOpt = typer.Option(
+    None, "--catalog", "-c", help="Extra pack file or folder (repeatable); adds to the config file's."
+)
+
+
+def _catalog(extra: list[Path] | None) -> Catalog:
+    settings = load_settings()
+    return load_catalog([*settings.catalog_dirs, *(extra or [])])
+
+
+@app.command("lint")
+def lint_cmd(
+    paths: list[Path] = typer.Argument(None, help="Pack files or folders to check with the built-in packs."),
+    only: bool = typer.Option(False, "--only", help="Check PATHS alone, without the built-in packs."),
+) -> None:
+    """Report every problem in the packs, each with path:line. Exit 1 on any error."""
+    settings = load_settings()
+    _, problems = lint_paths([*settings.catalog_dirs, *(paths or [])], with_builtin=not only)
+    for problem in problems:
+        out.print(str(problem), markup=False)
+    errors = sum(p.severity == "error" for p in problems)
+    out.print(f"{errors} error(s), {len(problems) - errors} warning(s)", markup=False)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_cmd(
+    stats: bool = typer.Option(False, "--stats", help="Print counts instead of the entity list."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    catalog_dirs: list[Path] = CatalogOpt,
+) -> None:
+    """List covered entities, or with --stats the catalog's counts."""
+    catalog = _catalog(catalog_dirs)
+    if stats:
+        _print_stats(catalog, as_json)
+        return
+    rows = [
+        {"id": e.id, "name": e.name, "country": e.country, "designations": _designated(catalog, e.id)}
+        for e in sorted(catalog.entities.values(), key=lambda e: e.id)
+    ]
+    if as_json:
+        out.print(json.dumps(rows, indent=2), markup=False)
+        return
+    table = Table("id", "name", "country", "designated under")
+    for row in rows:
+        table.add_row(row["id"], row["name"], row["country"] or "", ", ".join(row["designations"]))
+    out.print(table)
+
+
+def _designated(catalog: Catalog, entity_id: str) -> list[str]:
+    return sorted(
+        {
+            catalog.legal_bases[d.legal_basis].short
+            for d in catalog.designations.values()
+            if d.entity == entity_id
+        }
+    )
+
+
+def _print_stats(catalog: Catalog, as_json: bool) -> None:
+    stats = catalog_stats(catalog)
+    if as_json:
+        out.print(json.dumps(stats.__dict__, indent=2), markup=False)
+        return
+    out.print(f"catalog {stats.version} from {stats.packs} pack(s)", markup=False)
+    table = Table("object", "count", title="Objects")
+    for name, count in stats.counts.items():
+        table.add_row(name, str(count))
+    out.print(table)
+    table = Table("kind", "signatures", "patterns", title="Signatures by kind")
+    for kind, count in stats.signatures_by_kind.items():
+        table.add_row(kind, str(count), str(stats.patterns_by_kind[kind]))
+    out.print(table)
+    table = Table("entity", "name", "MAC prefixes", title="MAC prefixes per entity")
+    for entity_id, count in stats.mac_prefixes_by_entity.items():
+        table.add_row(entity_id, catalog.entities[entity_id].name, str(count))
+    out.print(table)
+    if stats.disabled:
+        out.print(f"{stats.disabled} object(s) disabled by organisation packs", markup=False)
+
+
+@app.command("show")
+def show_cmd(
+    object_id: str = typer.Argument(..., help="Id of any catalog object."),
+    catalog_dirs: list[Path] = CatalogOpt,
+) -> None:
+    """Show one object with where it is defined and the sources it cites."""
+    catalog = _catalog(catalog_dirs)
+    obj = catalog.get(object_id)
+    out.print(f"{catalog.kinds[object_id].rstrip('s')} {object_id}  ({catalog.locations[object_id]})", markup=False)
+    data: dict[str, Any] = obj.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    data.pop("id", None)
+    data.pop("sources", None)
+    for key, value in data.items():
+        out.print(f"  {key}: {_compact(value)}", markup=False)
+    source_ids = list(getattr(obj, "sources", ()))
+    if source_ids:
+        out.print("  sources:", markup=False)
+        for source_id in source_ids:
+            source = catalog.sources.get(source_id)
+            if source is not None:
+                out.print(
+                    f"    [{source_id}] {source.title} — {source.publisher}, {source.date} "
+                    f"({source.reliability.value})\n      {source.url}",
+                    markup=False,
+                )
+
+
+def _compact(value: Any) -> str:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@app.command("explain")
+def explain_cmd(
+    text: str = typer.Argument(..., help="Any string: a product name, publisher, domain, MAC, ..."),
+    catalog_dirs: list[Path] = CatalogOpt,
+) -> None:
+    """Show which signatures TEXT would hit, and for a miss, what came close and why not."""
+    catalog = _catalog(catalog_dirs)
+    result = explain_text(catalog, text)
+    out.print(f"text: {text!r}", markup=False)
+    for name, key in result.keys.items():
+        out.print(f"  {name} key: {key!r}", markup=False)
+    if result.hits:
+        out.print(f"HIT: {len(result.hits)} signature(s)", markup=False)
+        for verdict, entity_id, product_id in result.hits:
+            signature = catalog.signatures[verdict.signature_id]
+            target = f"{product_id} → {entity_id}" if product_id else entity_id
+            out.print(
+                f"  {verdict.signature_id} [{signature.kind.value}, {signature.match.value}, "
+                f"{signature.confidence.value}] pattern {verdict.pattern!r} on key {verdict.key!r} → {target}",
+                markup=False,
+            )
+            out.print(f"    sources: {', '.join(signature.sources)}", markup=False)
+    else:
+        out.print("MISS: no signature matches", markup=False)
+    for near in result.near:
+        out.print(f"  not a match: {near.object_id} ({near.what}): {near.reason}", markup=False)

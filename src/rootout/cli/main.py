@@ -1,0 +1,62 @@
+"""The ``rootout`` command. Each command is a few lines over one library call;
+errors become exit codes and hints here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from rootout import __version__
+from rootout.cli import catalog_cmd
+from rootout.errors import CatalogError, RootoutError
+
+err = Console(stderr=True, highlight=False)
+
+
+class _Root(TyperGroup):
+    """The root group: turns every :class:`RootoutError` into a message and exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RootoutError as exc:
+            fatal(exc)
+
+
+app = typer.Typer(
+    name="rootout",
+    cls=_Root,
+    help="Find covered-vendor technology, explain every finding, drive its removal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog_cmd.app, name="catalog")
+
+
+def fatal(exc: RootoutError) -> NoReturn:
+    """Print an error and its hint, then exit with the error's code."""
+    if isinstance(exc, CatalogError):
+        for problem in exc.problems:
+            err.print(str(problem), markup=False)
+    else:
+        err.print(f"error: {exc}", markup=False)
+    if exc.hint:
+        err.print(f"hint: {exc.hint}", markup=False)
+    raise SystemExit(exc.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"rootout {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """rootout: covered-vendor discovery with evidence."""

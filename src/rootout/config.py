@@ -1,0 +1,58 @@
+"""Settings from a TOML file and the environment.
+
+Precedence, highest first: command-line options, environment variables
+(``ROOTOUT_*``), the config file, built-in defaults. The config file is the one
+named by ``ROOTOUT_CONFIG``, else ``./rootout.toml``, else ``rootout/config.toml``
+in the user's config folder. Every setting is documented in ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from rootout.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    catalog_dirs: tuple[Path, ...] = field(default=())
+    """Extra catalog pack folders or files, loaded after the built-in packs."""
+    config_file: Path | None = None
+    """The config file that was read, if any."""
+
+
+def config_path() -> Path | None:
+    named = os.environ.get("ROOTOUT_CONFIG")
+    if named:
+        return Path(named)
+    for candidate in (Path("rootout.toml"), Path(platformdirs.user_config_dir("rootout")) / "config.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings() -> Settings:
+    path = config_path()
+    data: dict[str, object] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read config file: {exc}") from exc
+    catalog = data.get("catalog", {})
+    if not isinstance(catalog, dict):
+        raise ConfigError(f"{path}: [catalog] must be a table")
+    dirs_raw = catalog.get("dirs", [])
+    if not isinstance(dirs_raw, list) or not all(isinstance(d, str) for d in dirs_raw):
+        raise ConfigError(f"{path}: catalog.dirs must be a list of paths")
+    base = path.parent if path else Path.cwd()
+    dirs = [base / d for d in dirs_raw]
+    env = os.environ.get("ROOTOUT_CATALOG")
+    if env:
+        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
+    return Settings(catalog_dirs=tuple(dirs), config_file=path)

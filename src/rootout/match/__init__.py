@@ -1,0 +1,1 @@
+"""Normalise, find candidates, verify and explain."""
