@@ -1,0 +1,1 @@
+"""Readers: one per input format, streaming, vendor-agnostic."""
