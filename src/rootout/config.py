@@ -30,7 +30,10 @@ def config_path() -> Path | None:
     named = os.environ.get("ROOTOUT_CONFIG")
     if named:
         return Path(named)
-    for candidate in (Path("rootout.toml"), Path(platformdirs.user_config_dir("rootout")) / "config.toml"):
+    for candidate in (
+        Path("rootout.toml"),
+        Path(platformdirs.user_config_dir("rootout")) / "config.toml",
+    ):
         if candidate.is_file():
             return candidate
     return None

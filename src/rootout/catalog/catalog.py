@@ -90,7 +90,11 @@ class Catalog:
 
     def parents_at(self, entity_id: str, on: dt.date) -> list[Relation]:
         """Relations valid on ``on`` whose subject is ``entity_id``."""
-        return [r for r in self._by_subject.get(entity_id, ()) if in_interval(on, r.valid_from, r.valid_to)]
+        return [
+            r
+            for r in self._by_subject.get(entity_id, ())
+            if in_interval(on, r.valid_from, r.valid_to)
+        ]
 
     @property
     def _by_subject(self) -> dict[str, list[Relation]]:
@@ -170,7 +174,9 @@ def _apply_extend(catalog: Catalog, item: Located) -> list[Problem]:
     extend: Extend = item.obj
     entity = catalog.entities.get(extend.entity)
     if entity is None:
-        return [Problem(item.location, "dangling-ref", f"extend names unknown entity {extend.entity!r}")]
+        return [
+            Problem(item.location, "dangling-ref", f"extend names unknown entity {extend.entity!r}")
+        ]
     catalog.entities[extend.entity] = entity.model_copy(
         update={
             "aliases": entity.aliases + extend.aliases,
@@ -184,9 +190,15 @@ def _apply_disable(catalog: Catalog, item: Located) -> list[Problem]:
     disable: Disable = item.obj
     kind = catalog.kinds.get(disable.id)
     if kind is None or kind == "nested":
-        return [Problem(item.location, "dangling-ref", f"disable names unknown object {disable.id!r}")]
+        return [
+            Problem(item.location, "dangling-ref", f"disable names unknown object {disable.id!r}")
+        ]
     if kind == "sources":
-        return [Problem(item.location, "invalid", "sources cannot be disabled; disable the facts instead")]
+        return [
+            Problem(
+                item.location, "invalid", "sources cannot be disabled; disable the facts instead"
+            )
+        ]
     del getattr(catalog, kind)[disable.id]
     del catalog.kinds[disable.id]
     catalog.disabled[disable.id] = disable.reason

@@ -48,7 +48,10 @@ class PartialDate:
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
         result = cls(year, month, day)
-        result.start()  # validates month and day
+        try:
+            result.start()
+        except ValueError as exc:
+            raise ValueError(f"not a calendar date: {value!r} ({exc})") from None
         return result
 
     def start(self) -> dt.date:

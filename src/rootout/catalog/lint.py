@@ -25,7 +25,9 @@ def check(func: Check) -> Check:
     return func
 
 
-def lint_paths(paths: Iterable[Path], *, with_builtin: bool = True) -> tuple[Catalog, list[Problem]]:
+def lint_paths(
+    paths: Iterable[Path], *, with_builtin: bool = True
+) -> tuple[Catalog, list[Problem]]:
     """Lint ``paths`` (and the built-in packs, which they may refer to)."""
     result = read_packs(builtin_pack_paths(), builtin=True) if with_builtin else ReadResult([], [])
     extra = read_packs(list(paths))

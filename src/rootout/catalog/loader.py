@@ -92,7 +92,7 @@ def _read_pack(path: Path, problems: list[Problem]) -> PackFile | None:
         problems.append(Problem(Location(display), "unreadable", str(exc.strerror or exc)))
         return None
     try:
-        root = yaml.compose(data.decode("utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+        root = yaml.compose(data.decode("utf-8"), Loader=_Loader)
     except UnicodeDecodeError as exc:
         problems.append(Problem(Location(display), "encoding", f"not UTF-8: {exc.reason}"))
         return None
@@ -150,7 +150,9 @@ def _read_kind(
     for item in node.value:
         if not isinstance(item, yaml.MappingNode):
             problems.append(
-                Problem(_loc(display, item), "structure", f"each item of {kind!r} must be a mapping")
+                Problem(
+                    _loc(display, item), "structure", f"each item of {kind!r} must be a mapping"
+                )
             )
             continue
         data = _plain(item, display, problems)
@@ -168,7 +170,9 @@ def _pairs(
     seen: dict[str, int] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(_loc(display, key_node), "structure", "keys must be plain text"))
+            problems.append(
+                Problem(_loc(display, key_node), "structure", "keys must be plain text")
+            )
             continue
         if key_node.value in seen:
             problems.append(

@@ -29,7 +29,9 @@ NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)
 class Reliability(StrEnum):
     """How far a source can be trusted, best first."""
 
-    OFFICIAL = "official"  # official primary document (statute, FR notice, registry, vendor's own docs)
+    OFFICIAL = (
+        "official"  # official primary document (statute, FR notice, registry, vendor's own docs)
+    )
     PRESS = "press"  # reputable reporting or secondary legal commentary
     CODE = "code"  # vendor or public code, public data files
     UNCONFIRMED = "unconfirmed"  # a lead nobody has checked against a primary source
@@ -203,7 +205,8 @@ class Entity(Sourced):
     name: NonEmpty = Field(description="Current legal or best-known name.")
     kind: EntityKind = Field(default=EntityKind.COMPANY, description="company, brand or category.")
     aliases: tuple[NonEmpty, ...] = Field(
-        default=(), description="Other names: former names, spellings in registries, transliterations."
+        default=(),
+        description="Other names: former names, spellings in registries, transliterations.",
     )
     country: str | None = Field(
         default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code."
@@ -212,7 +215,8 @@ class Entity(Sourced):
         default=(), description="UEI, DUNS, CAGE, LEI and other registry identifiers, each sourced."
     )
     confidence: Confidence = Field(
-        default=Confidence.HIGH, description="How sure the catalog is that this entity exists as described."
+        default=Confidence.HIGH,
+        description="How sure the catalog is that this entity exists as described.",
     )
 
 
@@ -221,7 +225,9 @@ class Relation(Sourced):
 
     subject: ObjectId = Field(description="The entity the relation is about.")
     kind: RelationKind = Field(description="subsidiary_of, controlled_by, majority_owned_by, ...")
-    object: ObjectId = Field(description="The entity it points to (the parent, owner or predecessor).")
+    object: ObjectId = Field(
+        description="The entity it points to (the parent, owner or predecessor)."
+    )
     valid_from: CatalogDate | None = Field(default=None, description="First date it holds.")
     valid_to: CatalogDate | None = Field(default=None, description="Last date it holds.")
     confidence: Confidence = Field(description="high, medium or low.")
@@ -274,7 +280,9 @@ class LegalBasis(Sourced):
 
     title: NonEmpty = Field(description="Full title.")
     short: NonEmpty = Field(description="Short name used in reports, e.g. 'FAR 52.204-23'.")
-    kind: LegalKind = Field(description="directive, statute, regulation, contract_clause, list, ...")
+    kind: LegalKind = Field(
+        description="directive, statute, regulation, contract_clause, list, ..."
+    )
     citation: str | None = Field(default=None, description="Formal citation, e.g. '89 FR 52434'.")
     issued: CatalogDate | None = Field(default=None, description="Date issued or published.")
     effective_from: CatalogDate = Field(description="Date its prohibition or duty starts.")
@@ -330,7 +338,9 @@ class Product(Sourced):
 
     name: NonEmpty = Field(description="Product name as the vendor writes it.")
     entity: ObjectId = Field(description="The entity that makes or publishes it.")
-    category: NonEmpty = Field(description="e.g. antivirus, endpoint_management, camera, client_software.")
+    category: NonEmpty = Field(
+        description="e.g. antivirus, endpoint_management, camera, client_software."
+    )
     line: str | None = Field(
         default=None,
         pattern=r"^(consumer|business|server|ot|mobile|hardware|developer|service)$",
@@ -345,7 +355,9 @@ class Product(Sourced):
 
 class Guard(_Object):
     pattern: NonEmpty = Field(description="A value that must NOT match for the signature to fire.")
-    match: MatchMode = Field(default=MatchMode.TOKENS, description="How the guard pattern is applied.")
+    match: MatchMode = Field(
+        default=MatchMode.TOKENS, description="How the guard pattern is applied."
+    )
     reason: NonEmpty = Field(description="The false-positive trap it avoids.")
 
 
@@ -363,7 +375,8 @@ class Signature(Sourced):
         default=None, description="The entity it identifies (taken from the product when omitted)."
     )
     ecosystem: Ecosystem | None = Field(
-        default=None, description="For package, browser_extension: deb, rpm, msi, winget, chrome, ..."
+        default=None,
+        description="For package, browser_extension: deb, rpm, msi, winget, chrome, ...",
     )
     evidence: Evidence | None = Field(
         default=None,
@@ -376,7 +389,9 @@ class Signature(Sourced):
         description="Other signature kinds of the same entity that must also hit on the asset "
         "(corroboration for weak patterns such as kl*.sys).",
     )
-    valid_from: CatalogDate | None = Field(default=None, description="First date the identifier is meaningful.")
+    valid_from: CatalogDate | None = Field(
+        default=None, description="First date the identifier is meaningful."
+    )
     valid_to: CatalogDate | None = Field(default=None, description="Last date it is meaningful.")
     registry_date: CatalogDate | None = Field(
         default=None, description="For generated MAC prefixes: the date of the registry file."
@@ -419,11 +434,15 @@ class Embedding(Sourced):
     """Third-party product P contains covered technology T."""
 
     host_product: ObjectId = Field(description="The third-party product (a catalog product id).")
-    technology_entity: ObjectId = Field(description="The covered entity whose technology is inside.")
+    technology_entity: ObjectId = Field(
+        description="The covered entity whose technology is inside."
+    )
     technology_product: ObjectId | None = Field(
         default=None, description="The covered product inside, when known."
     )
-    kind: EmbeddingKind = Field(description="oem_engine, sdk, white_label, signatures, component, odm_hardware.")
+    kind: EmbeddingKind = Field(
+        description="oem_engine, sdk, white_label, signatures, component, odm_hardware."
+    )
     valid_from: CatalogDate | None = Field(default=None, description="First date it held.")
     valid_to: CatalogDate | None = Field(default=None, description="Last date it held.")
     confidence: Confidence = Field(description="high, medium or low.")
@@ -439,7 +458,8 @@ class HardNegative(_Object):
     kind: SignatureKind = Field(description="The field kind the value would be seen as.")
     value: NonEmpty = Field(description="The trap value as it appears in real data.")
     not_entity: ObjectId | None = Field(
-        default=None, description="The covered entity it must not resolve to (none: must not match at all)."
+        default=None,
+        description="The covered entity it must not resolve to (none: must not match at all).",
     )
     reason: NonEmpty = Field(description="Why it is a trap.")
     sources: tuple[ObjectId, ...] = Field(min_length=1, description="Sources for the value.")

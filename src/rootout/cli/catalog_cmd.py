@@ -56,16 +56,17 @@ def list_cmd(
     if stats:
         _print_stats(catalog, as_json)
         return
-    rows = [
-        {"id": e.id, "name": e.name, "country": e.country, "designations": _designated(catalog, e.id)}
-        for e in sorted(catalog.entities.values(), key=lambda e: e.id)
-    ]
+    entities = sorted(catalog.entities.values(), key=lambda e: e.id)
     if as_json:
+        rows = [
+            {"id": e.id, "name": e.name, "country": e.country, "designations": _designated(catalog, e.id)}
+            for e in entities
+        ]
         out.print(json.dumps(rows, indent=2), markup=False)
         return
     table = Table("id", "name", "country", "designated under")
-    for row in rows:
-        table.add_row(row["id"], row["name"], row["country"] or "", ", ".join(row["designations"]))
+    for e in entities:
+        table.add_row(e.id, e.name, e.country or "", ", ".join(_designated(catalog, e.id)))
     out.print(table)
 
 

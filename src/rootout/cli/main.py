@@ -19,7 +19,7 @@ err = Console(stderr=True, highlight=False)
 class _Root(TyperGroup):
     """The root group: turns every :class:`RootoutError` into a message and exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except RootoutError as exc:
@@ -57,6 +57,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     """rootout: covered-vendor discovery with evidence."""

@@ -75,8 +75,39 @@ _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
         [
-            "a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-            "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
         ],
         strict=True,
     )
@@ -126,8 +157,8 @@ def product_name(text: str) -> str:
     previous = None
     while previous != base:
         previous = base
-        base = _VERSION_TAIL.sub("", base).strip()
-    return simplify(base) or simplify(text)
+        base = simplify(_VERSION_TAIL.sub("", base))
+    return base or simplify(text)
 
 
 def hex_only(text: str) -> str:

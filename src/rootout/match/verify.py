@@ -88,7 +88,10 @@ def compiled(pattern: str) -> re.Pattern[str]:
 
 def guard_hits(guard: Guard, kind: SignatureKind, value: str) -> bool:
     return compare(
-        guard.match, kind, key_for(kind, value, guard.match), pattern_key(kind, guard.pattern, guard.match)
+        guard.match,
+        kind,
+        key_for(kind, value, guard.match),
+        pattern_key(kind, guard.pattern, guard.match),
     )
 
 
@@ -96,7 +99,12 @@ def verify(signature: Signature, value: str) -> Verdict:
     """Check ``value`` against every pattern of ``signature``, then its guards."""
     key = key_for(signature.kind, value, signature.match)
     for pattern in signature.patterns:
-        if compare(signature.match, signature.kind, key, pattern_key(signature.kind, pattern, signature.match)):
+        if compare(
+            signature.match,
+            signature.kind,
+            key,
+            pattern_key(signature.kind, pattern, signature.match),
+        ):
             for guard in signature.guards:
                 if guard_hits(guard, signature.kind, value):
                     return Verdict(
@@ -107,7 +115,9 @@ def verify(signature: Signature, value: str) -> Verdict:
                         pattern,
                         f"guard {guard.pattern!r} ({guard.match.value}) holds: {guard.reason}",
                     )
-            return Verdict(True, signature.id, value, key, pattern, f"{signature.match.value} match")
+            return Verdict(
+                True, signature.id, value, key, pattern, f"{signature.match.value} match"
+            )
     return Verdict(False, signature.id, value, key, None, "no pattern matches")
 
 
