@@ -1,0 +1,126 @@
+"""Observations in, findings out: candidates, verification, resolution, explanation.
+
+:class:`Matcher` is the in-process engine. Per observation it looks up candidate
+signatures for each canonical field (cached per distinct value: inventories
+repeat the same names across thousands of hosts), verifies them, and keeps the
+hits. Per asset it then applies what needs the whole asset (``requires``
+corroboration, residual artifacts, SBOM component paths) and resolves each hit
+through the ownership walk to designated entities and legal bases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from rootout.catalog.catalog import Catalog
+from rootout.catalog.dates import in_interval
+from rootout.catalog.model import Evidence, Signature, SignatureKind
+from rootout.match.hit import Hit
+from rootout.match.index import CompiledIndex
+from rootout.match.resolve import findings_for_asset
+from rootout.match.verify import Verdict, verify
+from rootout.model.finding import Finding
+from rootout.model.observation import FIELD_KINDS, Observation
+
+LOCAL_BIT = 0x02
+MULTICAST_BIT = 0x01
+
+
+class Matcher:
+    """The in-process matcher over a loaded catalog."""
+
+    def __init__(self, catalog: Catalog, *, today: dt.date | None = None) -> None:
+        self.catalog = catalog
+        self.index = CompiledIndex(catalog)
+        self.today = today or dt.date.today()
+        self._cache: dict[tuple[SignatureKind, str], tuple[tuple[str, Verdict], ...]] = {}
+        self._kinds = self.index.kinds()
+
+    # -- stage one and two, per observation ----------------------------------------
+    def verified(self, kind: SignatureKind, value: str) -> tuple[tuple[str, Verdict], ...]:
+        """Signature ids that verify on ``value`` as ``kind``, cached per distinct value."""
+        cache_key = (kind, value)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        hits: list[tuple[str, Verdict]] = []
+        for signature_id in sorted(self.index.candidates(kind, value)):
+            verdict = verify(self.catalog.signatures[signature_id], value)
+            if verdict.hit:
+                hits.append((signature_id, verdict))
+        result = tuple(hits)
+        if len(self._cache) > 500_000:
+            self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def hits(self, observation: Observation) -> list[Hit]:
+        on = observation.observed_at.date() if observation.observed_at else self.today
+        found: list[Hit] = []
+        for field_name, value in observation.fields.items():
+            kind = FIELD_KINDS.get(field_name)
+            if kind is None or kind not in self._kinds or not value:
+                continue
+            if kind is SignatureKind.MAC_PREFIX and not attributable_mac(value):
+                continue
+            for signature_id, verdict in self.verified(kind, value):
+                signature = self.catalog.signatures[signature_id]
+                if self._applies(signature, observation, on):
+                    found.append(Hit(observation, field_name, signature, verdict, on))
+        return found
+
+    def _applies(self, signature: Signature, observation: Observation, on: dt.date) -> bool:
+        if not in_interval(on, signature.valid_from, signature.valid_to):
+            return False
+        ecosystem = observation.fields.get("ecosystem")
+        return not (
+            signature.ecosystem is not None
+            and ecosystem
+            and ecosystem.lower() != signature.ecosystem.value
+        )
+
+    # -- whole inputs ----------------------------------------------------------------
+    def match(self, observations: Iterable[Observation]) -> Iterator[Finding]:
+        """Findings for a stream of observations, asset by asset.
+
+        Hits are collected per asset (only observations with hits are kept), then
+        resolved once the stream ends, because residual and corroboration rules
+        look at everything an asset holds.
+        """
+        by_asset: dict[str, list[Hit]] = {}
+        for observation in observations:
+            hits = self.hits(observation)
+            if hits:
+                by_asset.setdefault(observation.asset.key, []).extend(hits)
+        for asset_key in sorted(by_asset):
+            yield from findings_for_asset(
+                self.catalog, corroborated(self.catalog, by_asset[asset_key])
+            )
+
+
+def attributable_mac(value: str) -> bool:
+    """False for locally administered (randomised, virtual) and multicast addresses."""
+    digits = "".join(ch for ch in value if ch in "0123456789abcdefABCDEF")
+    if len(digits) < 2:
+        return False
+    first = int(digits[:2], 16)
+    return not (first & LOCAL_BIT or first & MULTICAST_BIT)
+
+
+def corroborated(catalog: Catalog, hits: list[Hit]) -> list[Hit]:
+    """Drop hits whose signature ``requires`` other kinds that did not hit the same entity."""
+    kinds_by_entity: dict[str, set[SignatureKind]] = {}
+    for hit in hits:
+        kinds_by_entity.setdefault(catalog.signature_entity(hit.signature), set()).add(
+            hit.signature.kind
+        )
+    return [
+        hit
+        for hit in hits
+        if not hit.signature.requires
+        or set(hit.signature.requires) & kinds_by_entity[catalog.signature_entity(hit.signature)]
+    ]
+
+
+def has_product_evidence(hits: Iterable[Hit]) -> bool:
+    return any(hit.signature.effective_evidence is Evidence.PRODUCT for hit in hits)

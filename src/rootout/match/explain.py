@@ -1,0 +1,114 @@
+"""Explanation chains: raw value → key → signature → product → entity → relations
+→ designation → legal basis, each step citing its sources. Output, not logging."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rootout.catalog.catalog import Catalog
+from rootout.catalog.model import Relation
+from rootout.model.finding import LegalStatus, Step
+
+if TYPE_CHECKING:
+    from rootout.match.resolve import Route
+
+
+def _interval(start: object, end: object) -> str:
+    if start is None and end is None:
+        return "no end date"
+    return f"{start or '…'} to {end or 'today'}"
+
+
+def relation_step(catalog: Catalog, relation: Relation) -> Step:
+    subject = catalog.entities[relation.subject].name
+    obj = catalog.entities[relation.object].name
+    return Step(
+        "relation",
+        f"{subject} {relation.kind.value.replace('_', ' ')} {obj} "
+        f"(valid {_interval(relation.valid_from, relation.valid_to)}; confidence {relation.confidence.value})",
+        relation.id,
+        relation.sources,
+    )
+
+
+def chain(
+    catalog: Catalog, route: Route, also: list[Route], support: list[Route]
+) -> tuple[Step, ...]:
+    hit = route.hit
+    signature = hit.signature
+    observation = hit.observation
+    steps: list[Step] = [
+        Step(
+            "raw",
+            f"{hit.field} = {hit.verdict.raw!r} in {observation.kind.value} at {observation.source}",
+        ),
+        Step("key", f"normalised for {signature.match.value} matching: {hit.verdict.key!r}"),
+        Step(
+            "signature",
+            f"{signature.kind.value} signature {signature.id}: {signature.match.value} "
+            f"{hit.verdict.pattern!r} (confidence {signature.confidence.value}, "
+            f"evidence {signature.effective_evidence.value})",
+            signature.id,
+            signature.sources,
+        ),
+    ]
+    if signature.product:
+        product = catalog.products[signature.product]
+        steps.append(Step("product", f"product {product.name}", product.id, product.sources))
+    matched = catalog.entities[catalog.signature_entity(signature)]
+    steps.append(
+        Step("entity", f"made or published by {matched.name}", matched.id, matched.sources)
+    )
+    if route.embedding is not None:
+        embedding = route.embedding
+        tech = catalog.entities[embedding.technology_entity]
+        steps.append(
+            Step(
+                "embedding",
+                f"embeds {tech.name} technology ({embedding.kind.value}"
+                f"{'; ' + embedding.detail if embedding.detail else ''}; "
+                f"valid {_interval(embedding.valid_from, embedding.valid_to)}; "
+                f"confidence {embedding.confidence.value})",
+                embedding.id,
+                embedding.sources,
+            )
+        )
+    if route.applicable:
+        steps.extend(relation_step(catalog, r) for r in route.applicable[0].path)
+    for applicable in route.applicable:
+        designation = applicable.designation
+        basis = catalog.legal_bases[designation.legal_basis]
+        scope = ", ".join(s.value for s in designation.scope)
+        status = "in force" if applicable.status is LegalStatus.IN_FORCE else "NOT in force"
+        purposes = f"; only for: {'; '.join(designation.purposes)}" if designation.purposes else ""
+        steps.append(
+            Step(
+                "designation",
+                f"{catalog.entities[designation.entity].name} designated under {basis.short} "
+                f"from {designation.effective_from} (scope: {scope}{purposes}) — {status} on {hit.on}",
+                designation.id,
+                designation.sources,
+            )
+        )
+        steps.append(Step("legal_basis", f"{basis.short}: {basis.title}", basis.id, basis.sources))
+    for other in also:
+        steps.append(
+            Step(
+                "note",
+                f"also matched {other.hit.signature.id} ({other.hit.signature.match.value} "
+                f"{other.hit.verdict.pattern!r})",
+                other.hit.signature.id,
+                other.hit.signature.sources,
+            )
+        )
+    for item in support[:20]:
+        steps.append(
+            Step(
+                "note",
+                f"supporting artifact {item.hit.field} = {item.hit.verdict.raw!r} "
+                f"({item.hit.signature.id}) at {item.hit.observation.source}",
+                item.hit.signature.id,
+                item.hit.signature.sources,
+            )
+        )
+    return tuple(steps)

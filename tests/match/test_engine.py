@@ -1,0 +1,172 @@
+"""The matcher on a small fictional catalog: one test per basis and rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rootout.catalog import Catalog, load_catalog
+from rootout.match.engine import Matcher, attributable_mac
+from rootout.model.finding import Basis, Finding, LegalStatus
+from rootout.model.observation import Asset, AssetKind, Observation, ObservationKind, SourceRef
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog([FIXTURES / "catalog" / "engine"], builtin=False)
+
+
+def obs(
+    kind: ObservationKind = ObservationKind.PROGRAM,
+    host: str = "host-1",
+    when: str = "2025-01-10",
+    parents: tuple[str, ...] = (),
+    **fields: str,
+) -> Observation:
+    return Observation(
+        kind=kind,
+        fields=fields,
+        asset=Asset(AssetKind.HOST, host),
+        source=SourceRef("inventory.json", 7, "/3", "test"),
+        observed_at=dt.datetime.fromisoformat(when),
+        parents=parents,
+    )
+
+
+def run(catalog: Catalog, *observations: Observation) -> list[Finding]:
+    return list(Matcher(catalog).match(observations))
+
+
+def test_direct_product_finding_with_full_chain(catalog: Catalog) -> None:
+    (finding,) = run(
+        catalog, obs(name="Parentco Antivirus 12.4 for Windows (x64)", publisher="Parentco Lab")
+    )
+    assert finding.basis is Basis.DIRECT
+    assert finding.entity == "e.parent"
+    assert finding.product == "p.av"
+    assert finding.signature == "s.av.name"
+    assert [step.kind for step in finding.explanation][:6] == [
+        "raw",
+        "key",
+        "signature",
+        "product",
+        "entity",
+        "designation",
+    ]
+    assert finding.legal[0].status is LegalStatus.IN_FORCE
+    # the publisher and token signatures corroborate instead of making more findings
+    notes = [s.ref for s in finding.explanation if s.kind == "note"]
+    assert set(notes) == {"s.parent.token", "s.parent.pub"}
+
+
+def test_affiliate_through_a_relation_keeps_the_path(catalog: Catalog) -> None:
+    (finding,) = run(catalog, obs(name="Camera Tool", publisher="Subco Devices Co., Ltd."))
+    assert finding.basis is Basis.AFFILIATE
+    assert (finding.entity, finding.matched_entity) == ("e.parent", "e.sub")
+    assert [s.ref for s in finding.explanation if s.kind == "relation"] == ["r.sub"]
+    assert finding.confidence.value == "medium"  # the relation's confidence caps it
+
+
+def test_relations_are_judged_on_the_observation_date(catalog: Catalog) -> None:
+    before = run(catalog, obs(publisher="Spunco", when="2019-06-01"))
+    after = run(catalog, obs(publisher="Spunco", when="2021-06-01"))
+    assert [f.basis for f in before] == [Basis.AFFILIATE]
+    assert after == []
+
+
+def test_seen_before_the_designation_is_historical(catalog: Catalog) -> None:
+    (finding,) = run(catalog, obs(name="Parentco Antivirus", when="2016-03-01"))
+    assert finding.historical
+    assert finding.legal[0].status is LegalStatus.HISTORICAL
+
+
+def test_artifacts_without_the_product_are_residual(catalog: Catalog) -> None:
+    (finding,) = run(catalog, obs(ObservationKind.DRIVER, driver="PCAV.SYS"))
+    assert finding.basis is Basis.RESIDUAL
+
+
+def test_artifacts_with_the_product_support_its_finding(catalog: Catalog) -> None:
+    findings = run(
+        catalog,
+        obs(name="Parentco Antivirus"),
+        obs(ObservationKind.DRIVER, driver="pcav.sys"),
+    )
+    assert [f.basis for f in findings] == [Basis.DIRECT]
+    assert any("supporting artifact" in s.text for s in findings[0].explanation)
+
+
+def test_network_mac_prefix_longest_match_and_random_macs_skipped(catalog: Catalog) -> None:
+    findings = run(
+        catalog,
+        obs(ObservationKind.NETWORK_DEVICE, host="10.0.0.5", mac="a0:b1:c2:11:22:33"),
+        obs(ObservationKind.NETWORK_DEVICE, host="10.0.0.6", mac="D4-E5-F6-1A-BB-CC"),
+        obs(ObservationKind.NETWORK_DEVICE, host="10.0.0.7", mac="D4:E5:F6:2A:BB:CC"),
+        obs(ObservationKind.NETWORK_DEVICE, host="10.0.0.8", mac="a2:b1:c2:11:22:33"),
+    )
+    assert sorted(f.observation.asset.name for f in findings) == ["10.0.0.5", "10.0.0.6"]
+    assert {f.basis for f in findings} == {Basis.NETWORK}
+
+
+@pytest.mark.parametrize(
+    ("mac", "expected"),
+    [
+        ("00:11:22:33:44:55", True),
+        ("02:11:22:33:44:55", False),
+        ("01:00:5e:00:00:01", False),
+        ("", False),
+    ],
+)
+def test_attributable_mac(mac: str, expected: bool) -> None:
+    assert attributable_mac(mac) is expected
+
+
+def test_dns_suffix_on_label_boundary(catalog: Catalog) -> None:
+    findings = run(
+        catalog,
+        obs(ObservationKind.DNS_QUERY, domain="s01.upd.parentco.example."),
+        obs(ObservationKind.DNS_QUERY, host="h2", domain="notupd.parentco.example"),
+    )
+    assert [(f.basis, f.observation.asset.name) for f in findings] == [(Basis.NETWORK, "host-1")]
+
+
+def test_embedded_engine_only_within_its_years(catalog: Catalog) -> None:
+    (finding,) = run(catalog, obs(name="Hostco Gateway", when="2012-05-05"))
+    assert finding.basis is Basis.EMBEDDED
+    assert finding.entity == "e.parent"
+    assert "emb.gw" in [s.ref for s in finding.explanation]
+    assert run(catalog, obs(name="Hostco Gateway", when="2019-05-05")) == []
+
+
+def test_sbom_component_makes_its_top_product_a_finding(catalog: Catalog) -> None:
+    component = obs(
+        ObservationKind.SBOM_COMPONENT,
+        host="sbom",
+        parents=("Acme Suite@4.0", "scanner@2.1"),
+        name="engine",
+        supplier="Parentco Lab",
+    )
+    findings = run(catalog, component)
+    assert sorted(f.basis for f in findings) == [Basis.DIRECT, Basis.EMBEDDED]
+    embedded = next(f for f in findings if f.basis is Basis.EMBEDDED)
+    assert "Acme Suite@4.0 > scanner@2.1 > Parentco Lab" in embedded.explanation[1].text
+
+
+def test_same_product_on_same_host_from_two_inputs_is_one_finding(catalog: Catalog) -> None:
+    findings = run(
+        catalog,
+        obs(name="Parentco Antivirus 11.0"),
+        obs(name="Parentco Antivirus 12.1 for Windows"),
+    )
+    assert len({f.id for f in findings}) == 1
+
+
+def test_finding_ids_are_stable_across_runs(catalog: Catalog) -> None:
+    first = run(catalog, obs(name="Parentco Antivirus"))
+    second = run(catalog, obs(name="Parentco Antivirus", when="2025-06-01"))
+    assert [f.id for f in first] == [f.id for f in second]
+
+
+def test_tokens_never_match_inside_words(catalog: Catalog) -> None:
+    assert run(catalog, obs(name="Parentcoin Wallet")) == []
