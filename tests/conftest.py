@@ -16,3 +16,36 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():  # pragma: no cover - CI always has ../shared
         pytest.fail(f"shared data folder missing: {SHARED_DATA}")
     return SHARED_DATA
+
+
+def _postgres_url() -> str | None:
+    import os
+
+    url = os.environ.get("ROOTOUT_TEST_PG_URL")
+    if not url and os.environ.get("CI") == "true":
+        pytest.fail("ROOTOUT_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
+    """A fresh, empty database URL: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "rootout.db")
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    url = _postgres_url()
+    if url is None:
+        pytest.skip('set ROOTOUT_TEST_PG_URL (eval "$(.ci/postgres.sh)") to run PostgreSQL tests')
+    name = f"rootout_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    base = url.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.dates import in_interval
 from rootout.catalog.model import Evidence, Signature, SignatureKind

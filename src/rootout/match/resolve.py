@@ -216,7 +216,7 @@ def embedded_in_parents(finding: Finding) -> list[Finding]:
             explanation=(
                 Step("note", f"top-level component {top!r} contains a covered component"),
                 step,
-            )
-            + finding.explanation,
+                *finding.explanation,
+            ),
         )
     ]

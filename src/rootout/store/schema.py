@@ -1,0 +1,161 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations create them.
+
+Every table carries ``tenant_id`` and every query in
+:mod:`rootout.store.repository` filters on it: the embedded single-user store
+uses the tenant ``default``; the server gives each customer its own.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+scans = Table(
+    "scans",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(40), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("catalog_version", String(40), nullable=False),
+    Column("engine", String(20), nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("summary", JSON, nullable=False),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+)
+
+inputs = Table(
+    "inputs",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("scan_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=True),
+    Column("size", Integer, nullable=True),
+    Column("format", String(60), nullable=True),
+    Column("observations", Integer, nullable=False),
+    Column("error", Text, nullable=True),
+    ForeignKeyConstraint(["tenant_id", "scan_id"], ["scans.tenant_id", "scans.id"]),
+)
+
+assets = Table(
+    "assets",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("key", String(300), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("identifiers", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("first_seen_scan", String(40), nullable=False),
+    Column("last_seen_scan", String(40), nullable=False),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+)
+
+scan_assets = Table(
+    "scan_assets",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("scan_id", String(40), primary_key=True),
+    Column("asset_key", String(300), primary_key=True),
+    Column("observations", Integer, nullable=False),
+    ForeignKeyConstraint(["tenant_id", "scan_id"], ["scans.tenant_id", "scans.id"]),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(20), primary_key=True),
+    Column("asset_key", String(300), nullable=False),
+    Column("basis", String(20), nullable=False),
+    Column("confidence", String(10), nullable=False),
+    Column("entity", String(120), nullable=False),
+    Column("matched_entity", String(120), nullable=False),
+    Column("product", String(120), nullable=True),
+    Column("signature", String(120), nullable=False),
+    Column("evidence", String(30), nullable=False),
+    Column("matched_field", String(40), nullable=False),
+    Column("matched_value", Text, nullable=False),
+    Column("historical", Boolean, nullable=False),
+    Column("legal", JSON, nullable=False),
+    Column("explanation", JSON, nullable=False),
+    Column("observation", JSON, nullable=False),
+    Column("observed_on", String(10), nullable=False),
+    Column("first_seen_scan", String(40), nullable=False),
+    Column("last_seen_scan", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("gone_in_scan", String(40), nullable=True),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+    Index("ix_findings_tenant_entity", "tenant_id", "entity"),
+    Index("ix_findings_tenant_asset", "tenant_id", "asset_key"),
+)
+
+sightings = Table(
+    "sightings",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("scan_id", String(40), primary_key=True),
+    Column("finding_id", String(20), primary_key=True),
+    ForeignKeyConstraint(["tenant_id", "scan_id"], ["scans.tenant_id", "scans.id"]),
+    ForeignKeyConstraint(["tenant_id", "finding_id"], ["findings.tenant_id", "findings.id"]),
+)
+
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("id", String(40), primary_key=True),
+    Column("scope", String(20), nullable=False),
+    Column("value", String(300), nullable=False),
+    Column("justification", Text, nullable=False),
+    Column("approver", String(200), nullable=False),
+    Column("expires", String(10), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+    UniqueConstraint("tenant_id", "scope", "value", name="uq_suppressions_scope_value"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant_id", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("object_type", String(30), nullable=False),
+    Column("object_id", String(120), nullable=False),
+    Column("detail", JSON, nullable=False),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+    Index("ix_events_tenant_object", "tenant_id", "object_type", "object_id"),
+)
