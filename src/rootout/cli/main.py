@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from rootout import __version__
-from rootout.cli import catalog_cmd
+from rootout.cli import catalog_cmd, findings_cmd
 from rootout.errors import CatalogError, RootoutError
 
 err = Console(stderr=True, highlight=False)
@@ -35,6 +35,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_cmd.app, name="catalog")
+app.command("findings")(findings_cmd.findings)
+app.command("explain")(findings_cmd.explain)
+app.command("diff")(findings_cmd.diff)
+app.command("where")(findings_cmd.where)
+app.command("scans")(findings_cmd.scans)
 
 
 def fatal(exc: RootoutError) -> NoReturn:

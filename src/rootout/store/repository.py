@@ -256,8 +256,15 @@ def _merge_findings(
         conn.execute(
             insert(t.sightings),
             [
-                {"tenant_id": tenant, "scan_id": scan_id, "finding_id": fid}
-                for fid in sorted(unique)
+                {
+                    "tenant_id": tenant,
+                    "scan_id": scan_id,
+                    "finding_id": fid,
+                    "confidence": f.confidence.value,
+                    "matched_value": f.matched_value,
+                    "version": f.observation.fields.get("version"),
+                }
+                for fid, f in sorted(unique.items())
             ],
         )
     gone = _mark_gone(conn, tenant, scan_id, scan, set(unique))
@@ -358,7 +365,10 @@ def scan_rows(engine: Engine, *, tenant: str = DEFAULT_TENANT) -> list[dict[str,
         return [dict(row._mapping) for row in rows]
 
 
-def sightings_of(engine: Engine, scan_id: str, *, tenant: str = DEFAULT_TENANT) -> set[str]:
+def sightings_of(
+    engine: Engine, scan_id: str, *, tenant: str = DEFAULT_TENANT
+) -> dict[str, tuple[str, str, str | None]]:
+    """Finding id -> (confidence, matched value, version) as seen in one scan."""
     with engine.connect() as conn:
         scan = conn.execute(
             select(func.count())
@@ -368,11 +378,11 @@ def sightings_of(engine: Engine, scan_id: str, *, tenant: str = DEFAULT_TENANT) 
         if not scan:
             raise NotFoundError(f"no scan with id {scan_id!r}")
         rows = conn.execute(
-            select(t.sightings.c.finding_id).where(
+            select(t.sightings).where(
                 t.sightings.c.tenant_id == tenant, t.sightings.c.scan_id == scan_id
             )
         )
-        return {row.finding_id for row in rows}
+        return {row.finding_id: (row.confidence, row.matched_value, row.version) for row in rows}
 
 
 def events_for(

@@ -126,6 +126,9 @@ sightings = Table(
     Column("tenant_id", String(64), primary_key=True),
     Column("scan_id", String(40), primary_key=True),
     Column("finding_id", String(20), primary_key=True),
+    Column("confidence", String(10), nullable=False),
+    Column("matched_value", Text, nullable=False),
+    Column("version", String(100), nullable=True),
     ForeignKeyConstraint(["tenant_id", "scan_id"], ["scans.tenant_id", "scans.id"]),
     ForeignKeyConstraint(["tenant_id", "finding_id"], ["findings.tenant_id", "findings.id"]),
 )

@@ -156,6 +156,9 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
         sa.Column("scan_id", sa.String(length=40), nullable=False),
         sa.Column("finding_id", sa.String(length=20), nullable=False),
+        sa.Column("confidence", sa.String(length=10), nullable=False),
+        sa.Column("matched_value", sa.Text(), nullable=False),
+        sa.Column("version", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["tenant_id", "finding_id"],
             ["findings.tenant_id", "findings.id"],

@@ -1,0 +1,1 @@
+"""Reports and machine-readable outputs over the store."""
