@@ -119,7 +119,7 @@ def findings(
         basis=basis,
         min_confidence=min_confidence,
         asset=asset,
-        statuses=("active", "gone") if all_statuses else ("active",),
+        statuses=("active", "waived", "gone") if all_statuses else ("active", "waived"),
     )
     print_rows(queries.list_findings(connect(db), selection, tenant=tenant), catalog, output)
 

@@ -30,9 +30,11 @@ MULTICAST_BIT = 0x01
 class Matcher:
     """The in-process matcher over a loaded catalog."""
 
-    def __init__(self, catalog: Catalog, *, today: dt.date | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, *, index: CompiledIndex | None = None, today: dt.date | None = None
+    ) -> None:
         self.catalog = catalog
-        self.index = CompiledIndex(catalog)
+        self.index = index or CompiledIndex(catalog)
         self.today = today or dt.date.today()
         self._cache: dict[tuple[SignatureKind, str], tuple[tuple[str, Verdict], ...]] = {}
         self._kinds = self.index.kinds()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from rootout.errors import NotFoundError
 from rootout.match import normalize as norm
 from rootout.model.finding import CONFIDENCE_RANK
 from rootout.store import repository as repo
+from rootout.store import suppress
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class FindingFilter:
     basis: str | None = None
     min_confidence: Confidence = Confidence.LOW
     asset: str | None = None
-    statuses: tuple[str, ...] = ("active",)
+    statuses: tuple[str, ...] = ("active", "waived")
     include_historical: bool = True
 
     def accepts(self, row: dict[str, Any]) -> bool:
@@ -40,11 +42,13 @@ def list_findings(
     engine: Engine, selection: FindingFilter | None = None, *, tenant: str = repo.DEFAULT_TENANT
 ) -> list[dict[str, Any]]:
     selection = selection or FindingFilter()
-    return [
-        r
-        for r in repo.finding_rows(engine, tenant=tenant, statuses=selection.statuses)
-        if selection.accepts(r)
-    ]
+    stored = tuple({"waived": "active"}.get(s, s) for s in selection.statuses)
+    rows = suppress.apply(
+        repo.finding_rows(engine, tenant=tenant, statuses=stored),
+        suppress.suppressions(engine, tenant=tenant),
+        dt.date.today(),
+    )
+    return [r for r in rows if r["status"] in selection.statuses and selection.accepts(r)]
 
 
 @dataclass(frozen=True)
