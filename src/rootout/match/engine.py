@@ -37,7 +37,8 @@ class Matcher:
         self.index = index or CompiledIndex(catalog)
         self.today = today or dt.date.today()
         self._cache: dict[tuple[SignatureKind, str], tuple[tuple[str, Verdict], ...]] = {}
-        self._kinds = self.index.kinds()
+        kinds = self.index.kinds()
+        self._field_kinds = {name: kind for name, kind in FIELD_KINDS.items() if kind in kinds}
 
     # -- stage one and two, per observation ----------------------------------------
     def verified(self, kind: SignatureKind, value: str) -> tuple[tuple[str, Verdict], ...]:
@@ -58,15 +59,23 @@ class Matcher:
         return result
 
     def hits(self, observation: Observation) -> list[Hit]:
-        on = observation.observed_at.date() if observation.observed_at else self.today
+        """Verified hits on every matchable field. The common case (no hit) is three
+        dictionary look-ups per field: kind, then the per-value cache."""
         found: list[Hit] = []
+        cache = self._cache
         for field_name, value in observation.fields.items():
-            kind = FIELD_KINDS.get(field_name)
-            if kind is None or kind not in self._kinds or not value:
+            kind = self._field_kinds.get(field_name)
+            if kind is None or not value:
+                continue
+            verified = cache.get((kind, value))
+            if verified is None:
+                verified = self.verified(kind, value)
+            if not verified:
                 continue
             if kind is SignatureKind.MAC_PREFIX and not attributable_mac(value):
                 continue
-            for signature_id, verdict in self.verified(kind, value):
+            on = observation.observed_at.date() if observation.observed_at else self.today
+            for signature_id, verdict in verified:
                 signature = self.catalog.signatures[signature_id]
                 if self._applies(signature, observation, on):
                     found.append(Hit(observation, field_name, signature, verdict, on))

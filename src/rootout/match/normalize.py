@@ -57,14 +57,14 @@ LEGAL_FORMS: tuple[str, ...] = (
 _LEGAL_RE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(f) for f in LEGAL_FORMS) + r")(?=\s|$)")
 
 # Tails that vary between installs of one product: versions, editions, platforms, bitness.
-_VERSION_TAIL = re.compile(
-    r"""
-    (?:\s+(?:v(?:ersion)?\s*)?\d[\w.\-]*)            # 12.4, v21.3, 10.0.0-3458
-    | (?:\s+\((?:x64|x86|64[\s-]?bit|32[\s-]?bit|amd64|arm64)\))   # (x64)
-    | (?:\s+(?:x64|x86|64[\s-]?bit|32[\s-]?bit|amd64|arm64)\b)
-    | (?:\s+for\s+(?:windows|mac|macos|linux|android|ios)(?:\s+\w+)?)   # for Windows Workstations
-    """,
-    re.VERBOSE | re.IGNORECASE,
+# A number counts as a version only when whitespace separates it from the name:
+# "Firewall-1" and "iVMS-4200" keep their digits (joined to the word), "KES 12.4" does not.
+_JOIN_DIGITS = re.compile(r"(?<=[^\W\d_])-(?=\d)")
+_VERSION = re.compile(r"\s+(?:v(?:ersion)?\s*)?\d[\w.\-]*|\s+\((?:x64|x86|64[\s-]?bit|32[\s-]?bit|amd64|arm64)\)")
+_TOKEN_TAIL = re.compile(
+    r"\s+(?:v(?:ersion)?\s*)?\d\w*"  # a bare number left after punctuation became spaces
+    r"|\s+(?:x64|x86|64 bit|32 bit|amd64|arm64)(?=\s|$)"  # bitness
+    r"|\s+for (?:windows|mac|macos|linux|android|ios)(?: workstations?)?$"  # trailing platform
 )
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE = re.compile(r"\s+")
@@ -151,14 +151,20 @@ def org_name(text: str) -> str:
 def product_name(text: str) -> str:
     """Normalise a product name: drop version, edition, platform and bitness tails.
 
-    "Kaspersky Endpoint Security 12.4 for Windows (x64)" -> "kaspersky endpoint security".
+    "Kaspersky Endpoint Security 12.4 for Windows (x64)" -> "kaspersky endpoint security";
+    "Kaspersky Security for Windows Server" keeps its platform ("... for windows server"),
+    because there the platform names a different product. The result is a fixed
+    point: normalising it again changes nothing.
     """
-    base = fold(text).strip()
+    base = _JOIN_DIGITS.sub("", fold(text))
     previous = None
     while previous != base:
-        previous = base
-        base = simplify(_VERSION_TAIL.sub("", base))
-    return base or simplify(text)
+        previous, base = base, _VERSION.sub("", base)
+    base = simplify(base)
+    previous = None
+    while previous != base:
+        previous, base = base, simplify(_TOKEN_TAIL.sub("", base))
+    return base or simplify(_JOIN_DIGITS.sub("", fold(text)))
 
 
 def hex_only(text: str) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import NamedTuple
 
 from rootout.catalog.model import SignatureKind
 
@@ -81,8 +81,10 @@ Readers may also fill descriptive fields that are never matched (``version``,
 ``not_valid_after``, ``store``, ...)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SourceRef:
+EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class SourceRef(NamedTuple):
     """Where an observation was read: input path and position.
 
     ``line`` is 1-based (0 when the format has no lines, e.g. a registry hive);
@@ -100,8 +102,7 @@ class SourceRef:
         return f"{where} {self.pointer}".strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Asset:
+class Asset(NamedTuple):
     """The thing an observation belongs to: a host, a device, an SBOM subject..."""
 
     kind: AssetKind
@@ -121,9 +122,13 @@ class Asset:
         return f"{self.kind.value}:name:{self.name.lower()}"
 
 
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """One thing seen in one input."""
+class Observation(NamedTuple):
+    """One thing seen in one input.
+
+    Records are named tuples rather than frozen dataclasses: readers create
+    millions of them, and a tuple is several times cheaper to build. They are
+    immutable all the same; build changed copies with ``_replace``.
+    """
 
     kind: ObservationKind
     fields: Mapping[str, str]
@@ -132,7 +137,7 @@ class Observation:
     observed_at: dt.datetime | None = None
     parents: tuple[str, ...] = ()
     """For nested SBOM components: names (with versions) of the enclosing components, outermost first."""
-    extra: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, str] = EMPTY
     """Reader-specific fields kept for evidence but never matched."""
 
     def get(self, name: str) -> str | None:
