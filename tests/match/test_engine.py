@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -170,3 +171,17 @@ def test_finding_ids_are_stable_across_runs(catalog: Catalog) -> None:
 
 def test_tokens_never_match_inside_words(catalog: Catalog) -> None:
     assert run(catalog, obs(name="Parentcoin Wallet")) == []
+
+
+def test_a_mac_belongs_to_its_longest_prefix(tmp_path: Path) -> None:
+    pack = (FIXTURES / "catalog" / "engine" / "engine.yaml").read_text()
+    longer = (
+        "  - {id: s.parent.mas, kind: mac_prefix, patterns: ['A0B1C2D'], match: prefix, confidence: high,\n"
+        "     entity: e.parent, sources: [src.t]}\n"
+    )
+    (tmp_path / "p.yaml").write_text(pack.replace("embeddings:\n", longer + "embeddings:\n"))
+    catalog = load_catalog([tmp_path / "p.yaml"], builtin=False)
+    (finding,) = run(catalog, obs(ObservationKind.NETWORK_DEVICE, mac="a0:b1:c2:d1:22:33"))
+    assert (finding.signature, finding.entity) == ("s.parent.mas", "e.parent")
+    (other,) = run(catalog, obs(ObservationKind.NETWORK_DEVICE, mac="a0:b1:c2:e1:22:33"))
+    assert other.signature == "s.sub.mac"

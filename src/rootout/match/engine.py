@@ -52,6 +52,10 @@ class Matcher:
             verdict = verify(self.catalog.signatures[signature_id], value)
             if verdict.hit:
                 hits.append((signature_id, verdict))
+        if kind is SignatureKind.MAC_PREFIX and len(hits) > 1:
+            # a MAC belongs to the registrant of its longest matching prefix (MA-S > MA-M > MA-L)
+            longest = max(len(v.pattern or "") for _, v in hits)
+            hits = [(sid, v) for sid, v in hits if len(v.pattern or "") == longest]
         result = tuple(hits)
         if len(self._cache) > 500_000:
             self._cache.clear()

@@ -60,7 +60,9 @@ _LEGAL_RE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(f) for f in LEGAL_FOR
 # A number counts as a version only when whitespace separates it from the name:
 # "Firewall-1" and "iVMS-4200" keep their digits (joined to the word), "KES 12.4" does not.
 _JOIN_DIGITS = re.compile(r"(?<=[^\W\d_])-(?=\d)")
-_VERSION = re.compile(r"\s+(?:v(?:ersion)?\s*)?\d[\w.\-]*|\s+\((?:x64|x86|64[\s-]?bit|32[\s-]?bit|amd64|arm64)\)")
+_VERSION = re.compile(
+    r"\s+(?:v(?:ersion)?\s*)?\d[\w.\-]*|\s+\((?:x64|x86|64[\s-]?bit|32[\s-]?bit|amd64|arm64)\)"
+)
 _TOKEN_TAIL = re.compile(
     r"\s+(?:v(?:ersion)?\s*)?\d\w*"  # a bare number left after punctuation became spaces
     r"|\s+(?:x64|x86|64 bit|32 bit|amd64|arm64)(?=\s|$)"  # bitness
