@@ -10,7 +10,13 @@ import pytest
 from rootout.catalog import Catalog, load_catalog
 from rootout.match.engine import Matcher, attributable_mac
 from rootout.model.finding import Basis, Finding, LegalStatus
-from rootout.model.observation import Asset, AssetKind, Observation, ObservationKind, SourceRef
+from rootout.model.observation import (
+    Asset,
+    AssetKind,
+    Observation,
+    ObservationKind,
+    SourceRef,
+)
 from tests.conftest import FIXTURES
 
 
@@ -151,7 +157,33 @@ def test_sbom_component_makes_its_top_product_a_finding(catalog: Catalog) -> Non
     findings = run(catalog, component)
     assert sorted(f.basis for f in findings) == [Basis.DIRECT, Basis.EMBEDDED]
     embedded = next(f for f in findings if f.basis is Basis.EMBEDDED)
-    assert "Acme Suite@4.0 > scanner@2.1 > Parentco Lab" in embedded.explanation[1].text
+    assert embedded.explanation[1].text == (
+        "component path: Acme Suite@4.0 > scanner@2.1 > engine (supplier 'Parentco Lab')"
+    )
+
+
+def test_in_an_sbom_the_subject_product_is_the_embedding_finding(catalog: Catalog) -> None:
+    subject = Asset(AssetKind.SBOM, "Mail Gateway@7.2")
+    source = SourceRef("gw.cdx.json", 0, "/components/0", "cyclonedx-json")
+    top_level = Observation(
+        ObservationKind.SBOM_COMPONENT,
+        {"name": "av-sdk", "version": "8.0", "supplier": "Parentco Lab"},
+        subject,
+        source,
+    )
+    itself = Observation(
+        ObservationKind.SBOM_COMPONENT,
+        {"name": "Parentco Antivirus"},
+        subject,
+        source,
+        extra={"sbom_role": "subject"},
+    )
+    findings = run(catalog, top_level)
+    embedded = next(f for f in findings if f.basis is Basis.EMBEDDED)
+    assert embedded.explanation[1].text == (
+        "component path: Mail Gateway@7.2 > av-sdk@8.0 (supplier 'Parentco Lab')"
+    )
+    assert [f.basis for f in run(catalog, itself)] == [Basis.DIRECT]
 
 
 def test_same_product_on_same_host_from_two_inputs_is_one_finding(catalog: Catalog) -> None:

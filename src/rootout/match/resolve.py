@@ -24,6 +24,7 @@ from rootout.catalog.dates import in_interval
 from rootout.catalog.model import Confidence, Embedding, Evidence, MatchMode
 from rootout.match.explain import chain
 from rootout.match.hit import Hit
+from rootout.model.observation import AssetKind, Observation
 from rootout.match.ownership import Applicable, applicable_designations
 from rootout.model.finding import (
     CONFIDENCE_RANK,
@@ -199,24 +200,47 @@ def build(
 
 
 def embedded_in_parents(finding: Finding) -> list[Finding]:
-    """A covered SBOM component makes its top-level enclosing component a finding too."""
-    parents = finding.observation.parents
-    if not parents or finding.basis is Basis.EMBEDDED:
+    """A covered SBOM component makes the product that contains it a finding too.
+
+    The containing product is the SBOM's subject (its asset) when the input is an
+    SBOM, else the outermost enclosing component. The explanation carries the
+    whole component path, outermost first.
+    """
+    observation = finding.observation
+    if finding.basis is Basis.EMBEDDED:
         return []
-    top = parents[0]
-    path_text = " > ".join((*parents, finding.matched_value))
-    step = Step("component", f"component path: {path_text}")
+    chain = list(observation.parents)
+    if observation.asset.kind is AssetKind.SBOM:
+        if observation.extra.get("sbom_role") == "subject" or not _is_component(observation, chain):
+            return []
+        top = observation.asset.name
+        if not chain or chain[0] != top:
+            chain.insert(0, top)
+    elif chain:
+        top = chain[0]
+    else:
+        return []
+    label = observation.fields.get("name") or finding.matched_value
+    if observation.fields.get("version"):
+        label += f"@{observation.fields['version']}"
+    path_text = " > ".join((*chain, f"{label} ({finding.matched_field} {finding.matched_value!r})"))
+    steps = (
+        Step("note", f"{top!r} contains a covered component"),
+        Step("component", f"component path: {path_text}"),
+    )
     return [
         replace(
             finding,
-            id=finding_id(
-                finding.observation.asset.key, Basis.EMBEDDED, f"{finding.entity}/{top}", top
-            ),
+            id=finding_id(observation.asset.key, Basis.EMBEDDED, f"{finding.entity}/{top}", top),
             basis=Basis.EMBEDDED,
-            explanation=(
-                Step("note", f"top-level component {top!r} contains a covered component"),
-                step,
-                *finding.explanation,
-            ),
+            explanation=steps + finding.explanation,
         )
     ]
+
+
+def _is_component(observation: Observation, chain: list[str]) -> bool:
+    """False for the SBOM's own subject when a reader did not label it."""
+    name = observation.fields.get("name", "")
+    version = observation.fields.get("version")
+    label = f"{name}@{version}" if version else name
+    return bool(chain) or label != observation.asset.name
