@@ -24,7 +24,6 @@ from rootout.catalog.dates import in_interval
 from rootout.catalog.model import Confidence, Embedding, Evidence, MatchMode
 from rootout.match.explain import chain
 from rootout.match.hit import Hit
-from rootout.model.observation import AssetKind, Observation
 from rootout.match.ownership import Applicable, applicable_designations
 from rootout.model.finding import (
     CONFIDENCE_RANK,
@@ -35,6 +34,7 @@ from rootout.model.finding import (
     finding_id,
     weakest,
 )
+from rootout.model.observation import AssetKind, Observation
 
 _MODE_RANK = {
     MatchMode.EXACT: 3,
