@@ -10,7 +10,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from rootout import __version__
-from rootout.cli import catalog_cmd, exceptions_cmd, findings_cmd
+from rootout.cli import catalog_cmd, exceptions_cmd, findings_cmd, scan_cmd
 from rootout.errors import CatalogError, RootoutError
 
 err = Console(stderr=True, highlight=False)
@@ -41,6 +41,7 @@ app.command("diff")(findings_cmd.diff)
 app.command("where")(findings_cmd.where)
 app.command("scans")(findings_cmd.scans)
 app.add_typer(exceptions_cmd.app, name="exception")
+app.command("scan")(scan_cmd.scan)
 
 
 def fatal(exc: RootoutError) -> NoReturn:

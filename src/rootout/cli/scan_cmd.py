@@ -1,0 +1,140 @@
+"""``rootout scan [PATH...]``: read inputs, show what they hold and what could not be read.
+
+Exit codes: 0 when every input was read; 2 when some input failed or was not
+recognised (everything else is still read and shown). Skipped entries (links
+not followed, special files) are listed but do not change the exit code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from rootout.errors import RootoutError
+from rootout.ingest.base import all_readers
+from rootout.ingest.formats.generic import MappedReader, parse_column_map
+from rootout.ingest.scan import InputRecord, ScanResult, read_inputs
+
+out = Console(highlight=False, soft_wrap=True)
+
+PROGRESS_FROM_BYTES = 16 * 1024 * 1024
+"""Show a progress bar only when the inputs are at least this large (and stdout is a terminal)."""
+MAX_ASSET_ROWS = 50
+
+PathsArg = typer.Argument(
+    None, help="Files or folders to read (folders recursively; .zip/.gz/.tar opened)."
+)
+FormatOpt = typer.Option(
+    None, "--format", "-f", help="Read every file as this format instead of detecting it."
+)
+MapOpt = typer.Option(
+    None,
+    "--map",
+    help="For --format csv|jsonl: FIELD=COLUMN,... (fields: name, publisher, mac, domain, "
+    "host, time, ...). Repeatable.",
+)
+
+
+def scan(
+    paths: list[Path] = PathsArg,
+    format: str | None = FormatOpt,
+    column_map: list[str] = MapOpt,
+) -> None:
+    """Read inventories, scans and logs; show observations per format and asset."""
+    if not paths:
+        raise RootoutError("collecting from this machine is not available yet; give a path")
+    mapping = _column_map(format, column_map or [])
+    with _progress() as report:
+        result = read_inputs(paths, format=format, column_map=mapping, progress=report)
+    print_result(result)
+    if not result.coverage.complete:
+        raise typer.Exit(2)
+
+
+def _column_map(format: str | None, specs: list[str]) -> dict[str, str] | None:
+    if not specs:
+        return None
+    reader = all_readers().get(format or "")
+    if reader is None or not issubclass(reader, MappedReader):
+        raise typer.BadParameter("--map needs --format csv or --format jsonl", param_hint="--map")
+    try:
+        return parse_column_map(specs)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--map") from None
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int], None] | None]:
+    if not out.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("reading"), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=out, transient=True) as bar:
+        task = bar.add_task("reading", visible=False)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, visible=total >= PROGRESS_FROM_BYTES)
+
+        yield report
+
+
+def print_result(result: ScanResult) -> None:
+    """The scan's tables: per format, per asset, and inputs not read."""
+    coverage = result.coverage
+    table = Table("format", "inputs", "observations", title="Observations by format")
+    for name, count in coverage.observations_by_format.items():
+        table.add_row(Text(name), str(coverage.inputs_by_format[name]), str(count))
+    out.print(table)
+    _print_assets(result)
+    if result.problems:
+        table = Table(title="Inputs not read")
+        table.add_column("input", overflow="fold")
+        table.add_column("status")
+        table.add_column("reason", overflow="fold")
+        for record in result.problems:
+            table.add_row(Text(record.path), record.status.value, Text(reason(record)))
+        out.print(table)
+    out.print(
+        f"{coverage.read} input(s) read, {coverage.archives} archive(s) opened, "
+        f"{coverage.failed} failed, {coverage.unrecognised} unrecognised, "
+        f"{coverage.skipped} skipped; {coverage.observations} observation(s)",
+        markup=False,
+    )
+
+
+def reason(record: InputRecord) -> str:
+    """The record's error without the path the table already shows (``line 12: ...``)."""
+    error = record.error
+    if not error.startswith(f"{record.path}:"):
+        return error or "no reader recognises this format"
+    rest = error[len(record.path) + 1 :]
+    line, sep, message = rest.partition(":")
+    return f"line {line}:{message}" if sep and line.isdigit() else rest.strip()
+
+
+def _print_assets(result: ScanResult) -> None:
+    counts: Counter[tuple[str, str]] = Counter()
+    formats: Mapping[tuple[str, str], set[str]] = defaultdict(set)
+    for observation in result.iter_observations():
+        key = (observation.asset.kind.value, observation.asset.name)
+        counts[key] += 1
+        formats[key].add(observation.source.format)
+    if not counts:
+        return
+    table = Table(title="Observations by asset")
+    for column in ("kind", "asset", "observations", "formats"):
+        table.add_column(column, overflow="fold")
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    for (kind, name), count in ranked[:MAX_ASSET_ROWS]:
+        table.add_row(kind, Text(name), str(count), Text(", ".join(sorted(formats[(kind, name)]))))
+    out.print(table)
+    if len(ranked) > MAX_ASSET_ROWS:
+        out.print(f"... and {len(ranked) - MAX_ASSET_ROWS} more asset(s)", markup=False)
