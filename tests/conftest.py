@@ -49,3 +49,22 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _catalog_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("catalog-cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _catalog_cache: Path
+) -> None:
+    """No test reads the developer's config or writes to their store or cache."""
+    config = tmp_path / "rootout-test.toml"
+    config.write_text("")
+    monkeypatch.setenv("ROOTOUT_CONFIG", str(config))
+    monkeypatch.setenv("ROOTOUT_DB", str(tmp_path / "rootout-default.db"))
+    monkeypatch.setenv("ROOTOUT_CACHE_DIR", str(_catalog_cache))
+    monkeypatch.delenv("ROOTOUT_CATALOG", raising=False)
+    monkeypatch.delenv("ROOTOUT_TENANT", raising=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typer.testing import CliRunner
 
 from rootout.cli.main import app
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SHARED_DATA
 
 INPUTS = FIXTURES / "inputs"
 runner = CliRunner()
@@ -72,3 +74,27 @@ def test_unknown_format() -> None:
     result = runner.invoke(app, ["scan", str(INPUTS / "network"), "--format", "nmap"])
     assert result.exit_code == 3
     assert "unknown format 'nmap'" in result.output
+
+
+def test_scan_stores_findings_and_fail_on_sets_the_exit_code(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    osquery = str(INPUTS / "osquery")
+    result = runner.invoke(app, ["scan", osquery, "--db", db], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Findings by covered entity" in result.output
+    assert "AO Kaspersky Lab" in result.output
+    failing = runner.invoke(app, ["scan", osquery, "--db", db, "--fail-on", "high"])
+    assert failing.exit_code == 1
+    assert "already stored" in failing.output  # same inputs, same catalog: idempotent
+    listed = runner.invoke(app, ["findings", "--db", db, "--format", "json"])
+    assert listed.exit_code == 0
+    assert '"basis": "direct"' in listed.output
+
+
+def test_a_clean_input_passes_fail_on(tmp_path: Path) -> None:
+    clean = SHARED_DATA / "sbom" / "cyclonedx" / "dropwizard-1.3.15" / "bom.json"
+    result = runner.invoke(
+        app, ["scan", str(clean), "--db", str(tmp_path / "c.db"), "--fail-on", "low"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no findings" in result.output

@@ -1,8 +1,11 @@
-"""``rootout scan [PATH...]``: read inputs, show what they hold and what could not be read.
+"""``rootout scan [PATH...]``: read inputs, match them against the catalog, store the
+findings, and summarise.
 
-Exit codes: 0 when every input was read; 2 when some input failed or was not
-recognised (everything else is still read and shown). Skipped entries (links
-not followed, special files) are listed but do not change the exit code.
+Exit codes: 1 when findings at or above ``--fail-on`` exist (active, not waived,
+not historical); otherwise 2 when some input failed or was not recognised
+(everything else is still read, matched and stored); otherwise 0. Skipped
+entries (links not followed, special files) are listed but do not change the
+exit code.
 """
 
 from __future__ import annotations
@@ -18,10 +21,15 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 from rich.text import Text
 
+from rootout import scanning
+from rootout.catalog.model import Confidence
+from rootout.cli.common import DbOpt, TenantOpt
+from rootout.cli.summary import FailOn, print_findings
 from rootout.errors import RootoutError
 from rootout.ingest.base import all_readers
 from rootout.ingest.formats.generic import MappedReader, parse_column_map
-from rootout.ingest.scan import InputRecord, ScanResult, read_inputs
+from rootout.ingest.scan import InputRecord, ScanResult
+from rootout.model.finding import CONFIDENCE_RANK
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -43,20 +51,53 @@ MapOpt = typer.Option(
 )
 
 
+FailOnOpt = typer.Option(
+    FailOn.NONE,
+    "--fail-on",
+    help="Exit 1 when active findings at or above this confidence exist: low, medium, high, none.",
+)
+CatalogOpt = typer.Option(None, "--catalog", "-c", help="Extra catalog pack file or folder.")
+
+
 def scan(
     paths: list[Path] = PathsArg,
     format: str | None = FormatOpt,
     column_map: list[str] = MapOpt,
+    fail_on: FailOn = FailOnOpt,
+    details: bool = typer.Option(
+        True, "--assets/--no-assets", help="List observations per asset (the 50 largest)."
+    ),
+    catalog_dirs: list[Path] = CatalogOpt,
+    db: str | None = DbOpt,
+    tenant: str = TenantOpt,
 ) -> None:
-    """Read inventories, scans and logs; show observations per format and asset."""
+    """Scan inputs (inventories, SBOMs, network scans, logs, certificates) and store findings."""
     if not paths:
         raise RootoutError("collecting from this machine is not available yet; give a path")
     mapping = _column_map(format, column_map or [])
     with _progress() as report:
-        result = read_inputs(paths, format=format, column_map=mapping, progress=report)
-    print_result(result)
-    if not result.coverage.complete:
-        raise typer.Exit(2)
+        outcome = scanning.scan(
+            paths,
+            db=db,
+            tenant=tenant,
+            input_format=format,
+            column_map=mapping,
+            catalog_dirs=catalog_dirs or [],
+            progress=report,
+        )
+    print_result(outcome.read, details=details)
+    print_findings(outcome)
+    raise typer.Exit(exit_code(outcome, fail_on))
+
+
+def exit_code(outcome: scanning.ScanOutcome, fail_on: FailOn) -> int:
+    if fail_on is not FailOn.NONE:
+        floor = CONFIDENCE_RANK[Confidence(fail_on.value)]
+        if any(
+            CONFIDENCE_RANK[f.confidence] >= floor and not f.historical for f in outcome.findings
+        ):
+            return 1
+    return 0 if outcome.read.coverage.complete else 2
 
 
 def _column_map(format: str | None, specs: list[str]) -> dict[str, str] | None:
@@ -86,14 +127,15 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
         yield report
 
 
-def print_result(result: ScanResult) -> None:
+def print_result(result: ScanResult, *, details: bool = True) -> None:
     """The scan's tables: per format, per asset, and inputs not read."""
     coverage = result.coverage
     table = Table("format", "inputs", "observations", title="Observations by format")
     for name, count in coverage.observations_by_format.items():
         table.add_row(Text(name), str(coverage.inputs_by_format[name]), str(count))
     out.print(table)
-    _print_assets(result)
+    if details:
+        _print_assets(result)
     if result.problems:
         table = Table(title="Inputs not read")
         table.add_column("input", overflow="fold")
