@@ -61,7 +61,7 @@ def _isolated_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, _catalog_cache: Path
 ) -> None:
     """No test reads the developer's config or writes to their store or cache."""
-    config = tmp_path / "rootout-test.toml"
+    config = _catalog_cache / "rootout-test.toml"
     config.write_text("")
     monkeypatch.setenv("ROOTOUT_CONFIG", str(config))
     monkeypatch.setenv("ROOTOUT_DB", str(tmp_path / "rootout-default.db"))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from rootout.catalog import Catalog, load_catalog
+from rootout.catalog import Catalog, load_catalog, oui_import
 from rootout.catalog.explain import explain_text
 from rootout.catalog.lint import lint_paths
+from rootout.catalog.schema import schema_text
 from rootout.catalog.stats import catalog_stats
 from rootout.config import load_settings
 
@@ -20,7 +21,10 @@ app = typer.Typer(help="Inspect and check the covered-entity catalog.", no_args_
 out = Console(highlight=False, soft_wrap=True)
 
 CatalogOpt = typer.Option(
-    None, "--catalog", "-c", help="Extra pack file or folder (repeatable); adds to the config file's."
+    None,
+    "--catalog",
+    "-c",
+    help="Extra pack file or folder (repeatable); adds to the config file's.",
 )
 
 
@@ -31,8 +35,12 @@ def _catalog(extra: list[Path] | None) -> Catalog:
 
 @app.command("lint")
 def lint_cmd(
-    paths: list[Path] = typer.Argument(None, help="Pack files or folders to check with the built-in packs."),
-    only: bool = typer.Option(False, "--only", help="Check PATHS alone, without the built-in packs."),
+    paths: list[Path] = typer.Argument(
+        None, help="Pack files or folders to check with the built-in packs."
+    ),
+    only: bool = typer.Option(
+        False, "--only", help="Check PATHS alone, without the built-in packs."
+    ),
 ) -> None:
     """Report every problem in the packs, each with path:line. Exit 1 on any error."""
     settings = load_settings()
@@ -59,7 +67,12 @@ def list_cmd(
     entities = sorted(catalog.entities.values(), key=lambda e: e.id)
     if as_json:
         rows = [
-            {"id": e.id, "name": e.name, "country": e.country, "designations": _designated(catalog, e.id)}
+            {
+                "id": e.id,
+                "name": e.name,
+                "country": e.country,
+                "designations": _designated(catalog, e.id),
+            }
             for e in entities
         ]
         out.print(json.dumps(rows, indent=2), markup=False)
@@ -110,7 +123,10 @@ def show_cmd(
     """Show one object with where it is defined and the sources it cites."""
     catalog = _catalog(catalog_dirs)
     obj = catalog.get(object_id)
-    out.print(f"{catalog.kinds[object_id].rstrip('s')} {object_id}  ({catalog.locations[object_id]})", markup=False)
+    out.print(
+        f"{catalog.kinds[object_id].rstrip('s')} {object_id}  ({catalog.locations[object_id]})",
+        markup=False,
+    )
     data: dict[str, Any] = obj.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
     data.pop("id", None)
     data.pop("sources", None)
@@ -163,3 +179,51 @@ def explain_cmd(
         out.print("MISS: no signature matches", markup=False)
     for near in result.near:
         out.print(f"  not a match: {near.object_id} ({near.what}): {near.reason}", markup=False)
+
+
+@app.command("import-oui")
+def import_oui_cmd(
+    registry: Annotated[
+        Path,
+        typer.Argument(
+            help="IEEE oui.csv/mam.csv/oui36.csv or oui.txt, arp-scan ieee-oui.txt, or manuf."
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Pack to write (default: built-in mac-prefixes.yaml)."),
+    ] = None,
+    registry_date: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD; needed when the file's header carries no date.")
+    ] = None,
+    pack_name: Annotated[
+        str, typer.Option(help="Pack name; any other than mac-prefixes namespaces the ids.")
+    ] = oui_import.DEFAULT_PACK,
+    catalog_dirs: list[Path] = CatalogOpt,
+) -> None:
+    """Generate the MAC-prefix pack: registrants resolve to entities by their names and aliases."""
+    target = output or oui_import.default_output()
+    extra = [*load_settings().catalog_dirs, *(catalog_dirs or [])]
+    catalog = oui_import.resolution_catalog(extra, exclude=[target])
+    report = oui_import.import_oui(
+        registry, target, catalog, registry_date=registry_date, pack_name=pack_name
+    )
+    for line in oui_import.summary_lines(report):
+        out.print(line, markup=False)
+
+
+@app.command("schema")
+def schema_cmd(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write the schema to this file instead of printing it."
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of a pack file, generated from the models."""
+    text = schema_text()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

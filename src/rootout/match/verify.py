@@ -50,12 +50,13 @@ def key_for(kind: SignatureKind, value: str, mode: MatchMode) -> str:
 
 
 def pattern_key(kind: SignatureKind, pattern: str, mode: MatchMode) -> str:
-    if mode in (MatchMode.REGEX, MatchMode.GLOB) and kind not in (
-        SignatureKind.CPE,
-        SignatureKind.DNS_DOMAIN,
-    ):
-        return norm.fold(pattern) if mode is MatchMode.GLOB else pattern
+    """The normalised form of a signature pattern (regular expressions are left as written:
+    they run case-insensitively, and folding could change their meaning)."""
+    if mode is MatchMode.REGEX:
+        return pattern
     if kind is SignatureKind.CPE:
+        return cpe23(pattern)
+    if mode is MatchMode.GLOB and kind is not SignatureKind.DNS_DOMAIN:
         return norm.fold(pattern)
     return key_for(kind, pattern, mode)
 
@@ -125,13 +126,24 @@ _CPE22 = re.compile(r"^cpe:/([aoh]?)(?::(.*))?$", re.IGNORECASE)
 
 
 def cpe23(value: str) -> str:
-    """A CPE in 2.3 formatted-string form, lower case; 2.2 URIs are converted."""
+    """A CPE in 2.3 formatted-string form, lower case; 2.2 URIs are converted.
+
+    A 2.2 URI ``cpe:/part:vendor:product:version:update:edition:language`` maps to
+    the first seven 2.3 components; a packed edition (``~ed~sw_ed~t_sw~t_hw~other``)
+    is unpacked into the four extended components.
+    """
     text = norm.fold(value).strip()
     match = _CPE22.match(text)
     if not match:
         return text
     part = match.group(1) or "*"
     rest = (match.group(2) or "").split(":")
-    fields = [f or "*" for f in rest][:5]
-    fields += ["*"] * (5 - len(fields))
-    return ":".join(["cpe", "2.3", part, *fields, "*", "*", "*", "*", "*", "*"])
+    base = [f or "*" for f in rest[:6]]
+    base += ["*"] * (6 - len(base))
+    extended = ["*"] * 4
+    if base[4].startswith("~"):
+        packed = base[4].split("~")[1:]
+        base[4] = packed[0] or "*" if packed else "*"
+        for position, item in enumerate(packed[1:5]):
+            extended[position] = item or "*"
+    return ":".join(["cpe", "2.3", part, *base, *extended])
