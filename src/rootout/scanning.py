@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rootout.cases.verify import verify_after_scan
 from rootout.catalog.cache import load_compiled
 from rootout.catalog.catalog import Catalog
 from rootout.config import load_settings
 from rootout.ingest.scan import InputRecord as ReadRecord
 from rootout.ingest.scan import InputStatus, ScanResult, read_inputs
-from rootout.match.engine import Matcher
+from rootout.match.engine import Matcher, MatchSession
 from rootout.model.finding import Finding
 from rootout.model.observation import Observation
 from rootout.store import repository as repo
@@ -34,29 +35,45 @@ class ScanOutcome:
     read: ScanResult
     findings: tuple[Finding, ...]
     saved: repo.SaveResult
+    assets: tuple[repo.AssetSeen, ...] = ()
+
+
+class _Tally:
+    """Observations per asset and the formats they came from, as they stream past."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first: dict[str, Observation] = {}
+        self.formats: dict[str, set[str]] = {}
+
+    def add(self, observation: Observation) -> None:
+        key = observation.asset.key
+        self.counts[key] += 1
+        if key not in self.first:
+            self.first[key] = observation
+            self.formats[key] = set()
+        self.formats[key].add(observation.source.format)
+
+    def assets(self) -> tuple[repo.AssetSeen, ...]:
+        return tuple(
+            repo.AssetSeen(
+                key,
+                self.first[key].asset.kind.value,
+                self.first[key].asset.name,
+                self.first[key].asset.identifiers,
+                self.first[key].asset.tags,
+                self.counts[key],
+                frozenset(self.formats[key]),
+            )
+            for key in sorted(self.counts)
+        )
 
 
 def assets_seen(observations: Iterable[Observation]) -> tuple[repo.AssetSeen, ...]:
-    counts: Counter[str] = Counter()
-    first: dict[str, Observation] = {}
-    formats: dict[str, set[str]] = {}
+    tally = _Tally()
     for observation in observations:
-        key = observation.asset.key
-        counts[key] += 1
-        first.setdefault(key, observation)
-        formats.setdefault(key, set()).add(observation.source.format)
-    return tuple(
-        repo.AssetSeen(
-            key,
-            first[key].asset.kind.value,
-            first[key].asset.name,
-            first[key].asset.identifiers,
-            first[key].asset.tags,
-            counts[key],
-            frozenset(formats[key]),
-        )
-        for key in sorted(counts)
-    )
+        tally.add(observation)
+    return tally.assets()
 
 
 def input_records(records: Sequence[ReadRecord]) -> tuple[repo.InputRecord, ...]:
@@ -89,10 +106,17 @@ def scan(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    read = read_inputs(list(paths), format=input_format, column_map=column_map, progress=progress)
-    return _finish(
-        read, catalog, Matcher(catalog, index=index, today=today), started, db, tenant, label
+    session = Matcher(catalog, index=index, today=today).session()
+    tally = _Tally()
+
+    def sink(observation: Observation) -> None:
+        session.add(observation)
+        tally.add(observation)
+
+    read = read_inputs(
+        list(paths), format=input_format, column_map=column_map, progress=progress, sink=sink
     )
+    return _store(read, catalog, session, tally, started, db, tenant, label)
 
 
 def store_observations(
@@ -108,21 +132,25 @@ def store_observations(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    return _finish(
-        read, catalog, Matcher(catalog, index=index, today=today), started, db, tenant, label
-    )
+    session = Matcher(catalog, index=index, today=today).session()
+    tally = _Tally()
+    for observation in read.iter_observations():
+        session.add(observation)
+        tally.add(observation)
+    return _store(read, catalog, session, tally, started, db, tenant, label)
 
 
-def _finish(
+def _store(
     read: ScanResult,
     catalog: Catalog,
-    matcher: Matcher,
+    session: MatchSession,
+    tally: _Tally,
     started: dt.datetime,
     db: str | None,
     tenant: str,
     label: str | None,
 ) -> ScanOutcome:
-    findings = tuple(matcher.match(read.iter_observations()))
+    findings = tuple(session.findings())
     coverage = read.coverage
     record = repo.ScanRecord(
         started_at=started,
@@ -130,16 +158,20 @@ def _finish(
         catalog_version=catalog.version,
         engine="python",
         inputs=input_records(read.inputs),
-        assets=assets_seen(read.iter_observations()),
+        assets=tally.assets(),
         label=label,
         summary={
             "inputs": coverage.inputs,
             "failed": coverage.failed,
             "unrecognised": coverage.unrecognised,
             "observations": coverage.observations,
+            "assets": len(tally.counts),
             "findings": len(findings),
             "observations_by_format": dict(coverage.observations_by_format),
         },
     )
-    saved = repo.save_scan(connect(db), record, findings, catalog, tenant=tenant)
-    return ScanOutcome(saved.scan_id, saved.reused, catalog, read, findings, saved)
+    engine = connect(db)
+    saved = repo.save_scan(engine, record, findings, catalog, tenant=tenant)
+    if not saved.reused:
+        verify_after_scan(engine, saved.scan_id, tenant)
+    return ScanOutcome(saved.scan_id, saved.reused, catalog, read, findings, saved, record.assets)

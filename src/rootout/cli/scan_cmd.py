@@ -10,8 +10,7 @@ exit code.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from rootout.ingest.base import all_readers
 from rootout.ingest.formats.generic import MappedReader, parse_column_map
 from rootout.ingest.scan import InputRecord, ScanResult
 from rootout.model.finding import CONFIDENCE_RANK
+from rootout.store.repository import AssetSeen
 
 out = Console(highlight=False, soft_wrap=True)
 
@@ -85,7 +85,7 @@ def scan(
             catalog_dirs=catalog_dirs or [],
             progress=report,
         )
-    print_result(outcome.read, details=details)
+    print_result(outcome.read, outcome.assets if details else None)
     print_findings(outcome)
     raise typer.Exit(exit_code(outcome, fail_on))
 
@@ -127,15 +127,15 @@ def _progress() -> Iterator[Callable[[int, int], None] | None]:
         yield report
 
 
-def print_result(result: ScanResult, *, details: bool = True) -> None:
+def print_result(result: ScanResult, assets: Sequence[AssetSeen] | None = None) -> None:
     """The scan's tables: per format, per asset, and inputs not read."""
     coverage = result.coverage
     table = Table("format", "inputs", "observations", title="Observations by format")
     for name, count in coverage.observations_by_format.items():
         table.add_row(Text(name), str(coverage.inputs_by_format[name]), str(count))
     out.print(table)
-    if details:
-        _print_assets(result)
+    if assets:
+        _print_assets(assets)
     if result.problems:
         table = Table(title="Inputs not read")
         table.add_column("input", overflow="fold")
@@ -162,21 +162,14 @@ def reason(record: InputRecord) -> str:
     return f"line {line}:{message}" if sep and line.isdigit() else rest.strip()
 
 
-def _print_assets(result: ScanResult) -> None:
-    counts: Counter[tuple[str, str]] = Counter()
-    formats: Mapping[tuple[str, str], set[str]] = defaultdict(set)
-    for observation in result.iter_observations():
-        key = (observation.asset.kind.value, observation.asset.name)
-        counts[key] += 1
-        formats[key].add(observation.source.format)
-    if not counts:
-        return
+def _print_assets(assets: Sequence[AssetSeen]) -> None:
     table = Table(title="Observations by asset")
     for column in ("kind", "asset", "observations", "formats"):
         table.add_column(column, overflow="fold")
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    for (kind, name), count in ranked[:MAX_ASSET_ROWS]:
-        table.add_row(kind, Text(name), str(count), Text(", ".join(sorted(formats[(kind, name)]))))
+    ranked = sorted(assets, key=lambda a: (-a.observations, a.kind, a.name))
+    for asset in ranked[:MAX_ASSET_ROWS]:
+        formats = ", ".join(sorted(asset.formats))
+        table.add_row(asset.kind, Text(asset.name), str(asset.observations), Text(formats))
     out.print(table)
     if len(ranked) > MAX_ASSET_ROWS:
         out.print(f"... and {len(ranked) - MAX_ASSET_ROWS} more asset(s)", markup=False)

@@ -84,6 +84,8 @@ class Coverage:
 class ScanResult:
     inputs: tuple[InputRecord, ...]
     observations: tuple[Observation, ...] = field(repr=False)
+    total: int = -1
+    """Observations read; differs from ``len(observations)`` when they went to a sink."""
 
     def iter_observations(self) -> Iterator[Observation]:
         """Observations in read order (a later store streams from here)."""
@@ -111,7 +113,7 @@ class ScanResult:
             unrecognised=statuses[InputStatus.UNRECOGNISED],
             skipped=statuses[InputStatus.SKIPPED],
             archives=statuses[InputStatus.ARCHIVE],
-            observations=len(self.observations),
+            observations=self.total if self.total >= 0 else len(self.observations),
             observations_by_format=dict(sorted(by_format.items())),
             inputs_by_format=dict(sorted(inputs_by_format.items())),
         )
@@ -186,6 +188,7 @@ class _Scan:
         make: Callable[[type[Reader]], Reader],
         limits: Limits,
         progress: Progress | None,
+        sink: Callable[[Observation], None] | None = None,
     ) -> None:
         self.forced = forced
         self.make = make
@@ -193,6 +196,8 @@ class _Scan:
         self.progress = progress
         self.records: list[InputRecord] = []
         self.observations: list[Observation] = []
+        self.sink = sink or self.observations.append
+        self.total = 0
         self.done_bytes = 0
         self.total_bytes = 0
 
@@ -204,7 +209,7 @@ class _Scan:
                 self.records.append(record)
             else:
                 self._top_level(entry.path)
-        return ScanResult(tuple(self.records), tuple(self.observations))
+        return ScanResult(tuple(self.records), tuple(self.observations), self.total)
 
     def _top_level(self, path: Path) -> None:
         size = _size(path)
@@ -266,8 +271,9 @@ class _Scan:
     ) -> None:
         count, error = 0, ""
         try:
+            sink = self.sink
             for observation in self.make(reader).read(Path(display), stream):
-                self.observations.append(observation)
+                sink(observation)
                 count += 1
         except InputError as exc:  # an ArchiveLimitError too: budget.exceeded is set
             error = str(exc)
@@ -277,6 +283,7 @@ class _Scan:
             error = (
                 f"{display}: internal error in reader {reader.name}: {type(exc).__name__}: {exc}"
             )
+        self.total += count
         sha256, size = ("", 0) if budget.exceeded else self._finish(tap, display, budget)
         if budget.exceeded:
             self._limit_hit(display, reader.name, count, tap, budget.exceeded)
@@ -292,7 +299,7 @@ class _Scan:
         depth: int,
         budget: Budget,
     ) -> None:
-        index, before = len(self.records), len(self.observations)
+        index, before = len(self.records), self.total
         self.records.append(InputRecord(display, InputStatus.ARCHIVE, kind.value, archive=True))
         error = ""
         try:
@@ -313,7 +320,7 @@ class _Scan:
         sha256, size = ("", tap.count) if budget.exceeded else self._finish(tap, display, budget)
         error = budget.exceeded or error
         status = InputStatus.FAILED if error else InputStatus.ARCHIVE
-        count = len(self.observations) - before
+        count = self.total - before
         record = InputRecord(display, status, kind.value, count, sha256, size, error, archive=True)
         self.records[index] = record
         if budget.exceeded and depth > 0:
@@ -333,8 +340,12 @@ def read_inputs(
     column_map: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     limits: Limits | None = None,
+    sink: Callable[[Observation], None] | None = None,
 ) -> ScanResult:
     """Read every input under ``paths``; never stops at a bad file (see :class:`InputRecord`).
+
+    With ``sink``, each observation is handed to it as it is read and none is kept
+    (bounded memory for large inputs); ``ScanResult.observations`` is then empty.
 
     ``format`` forces one reader for every file (archives are still opened);
     ``column_map`` goes to the readers that take one (``csv``, ``jsonl``).
@@ -348,5 +359,5 @@ def read_inputs(
             known = ", ".join(sorted(readers))
             raise NotFoundError(f"unknown format {format!r}; known formats: {known}")
     entries = list(_walk(Path(p) for p in paths))
-    scan = _Scan(forced, reader_factory(column_map), limits or Limits(), progress)
+    scan = _Scan(forced, reader_factory(column_map), limits or Limits(), progress, sink)
     return scan.run(entries)

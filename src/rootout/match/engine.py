@@ -96,22 +96,39 @@ class Matcher:
         )
 
     # -- whole inputs ----------------------------------------------------------------
-    def match(self, observations: Iterable[Observation]) -> Iterator[Finding]:
-        """Findings for a stream of observations, asset by asset.
+    def session(self) -> MatchSession:
+        """An accumulator that takes observations one at a time (bounded memory)."""
+        return MatchSession(self)
 
-        Hits are collected per asset (only observations with hits are kept), then
-        resolved once the stream ends, because residual and corroboration rules
-        look at everything an asset holds.
-        """
-        by_asset: dict[str, list[Hit]] = {}
+    def match(self, observations: Iterable[Observation]) -> Iterator[Finding]:
+        """Findings for a stream of observations, asset by asset."""
+        session = self.session()
         for observation in observations:
-            hits = self.hits(observation)
-            if hits:
-                by_asset.setdefault(observation.asset.key, []).extend(hits)
-        for asset_key in sorted(by_asset):
-            yield from findings_for_asset(
-                self.catalog, corroborated(self.catalog, by_asset[asset_key])
-            )
+            session.add(observation)
+        yield from session.findings()
+
+
+class MatchSession:
+    """Hits collected per asset while observations stream past.
+
+    Only observations with hits are kept; findings are resolved once the stream
+    ends, because residual and corroboration rules look at everything an asset
+    holds.
+    """
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.by_asset: dict[str, list[Hit]] = {}
+
+    def add(self, observation: Observation) -> None:
+        hits = self.matcher.hits(observation)
+        if hits:
+            self.by_asset.setdefault(observation.asset.key, []).extend(hits)
+
+    def findings(self) -> Iterator[Finding]:
+        catalog = self.matcher.catalog
+        for asset_key in sorted(self.by_asset):
+            yield from findings_for_asset(catalog, corroborated(catalog, self.by_asset[asset_key]))
 
 
 def attributable_mac(value: str) -> bool:
