@@ -7,6 +7,7 @@ call the same function.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from rootout.cases.verify import verify_after_scan
 from rootout.catalog.cache import load_compiled
 from rootout.catalog.catalog import Catalog
 from rootout.config import load_settings
+from rootout.ingest.collect import collect_this_machine
+from rootout.ingest.collect.base import CollectResult, CoverageStatus
 from rootout.ingest.scan import InputRecord as ReadRecord
 from rootout.ingest.scan import InputStatus, ScanResult, read_inputs
 from rootout.match.engine import Matcher, MatchSession
@@ -90,6 +93,52 @@ def input_records(records: Sequence[ReadRecord]) -> tuple[repo.InputRecord, ...]
     )
 
 
+def collected_as_read(collected: CollectResult) -> ScanResult:
+    """A collection of this machine in the shape of a read of input files.
+
+    Each collector source becomes an input record (``this-machine:<source>``). The
+    records' digest covers every observation's kind, fields and source, without
+    the collection time, so collecting an unchanged machine twice is idempotent.
+    """
+    digest = hashlib.sha256()
+    for observation in collected.observations:
+        digest.update(
+            repr(
+                (
+                    observation.kind.value,
+                    sorted(observation.fields.items()),
+                    observation.source.path,
+                )
+            ).encode()
+        )
+    sha = digest.hexdigest()
+    statuses = {
+        CoverageStatus.READ: InputStatus.READ,
+        CoverageStatus.SKIPPED: InputStatus.SKIPPED,
+        CoverageStatus.FAILED: InputStatus.FAILED,
+    }
+    records = tuple(
+        ReadRecord(
+            path=f"this-machine:{item.source}",
+            status=statuses[item.status],
+            format="collect",
+            count=item.count,
+            sha256=sha,
+            error=item.reason if item.status is not CoverageStatus.READ else "",
+        )
+        for item in collected.coverage
+    )
+    return ScanResult(records, tuple(collected.observations))
+
+
+def merge_reads(first: ScanResult, second: ScanResult) -> ScanResult:
+    return ScanResult(
+        first.inputs + second.inputs,
+        first.observations + second.observations,
+        first.coverage.observations + second.coverage.observations,
+    )
+
+
 def scan(
     paths: Sequence[Path],
     *,
@@ -101,8 +150,9 @@ def scan(
     progress: Progress | None = None,
     label: str | None = None,
     today: dt.date | None = None,
+    this_machine: bool = False,
 ) -> ScanOutcome:
-    """Read ``paths``, match every observation, and store the scan."""
+    """Read ``paths`` (and collect this machine when asked), match, and store the scan."""
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
@@ -116,6 +166,11 @@ def scan(
     read = read_inputs(
         list(paths), format=input_format, column_map=column_map, progress=progress, sink=sink
     )
+    if this_machine:
+        local = collected_as_read(collect_this_machine())
+        for observation in local.observations:
+            sink(observation)
+        read = merge_reads(read, ScanResult(local.inputs, (), local.coverage.observations))
     return _store(read, catalog, session, tally, started, db, tenant, label)
 
 

@@ -24,7 +24,6 @@ from rootout import scanning
 from rootout.catalog.model import Confidence
 from rootout.cli.common import DbOpt, TenantOpt
 from rootout.cli.summary import FailOn, print_findings
-from rootout.errors import RootoutError
 from rootout.ingest.base import all_readers
 from rootout.ingest.formats.generic import MappedReader, parse_column_map
 from rootout.ingest.scan import InputRecord, ScanResult
@@ -68,22 +67,27 @@ def scan(
         True, "--assets/--no-assets", help="List observations per asset (the 50 largest)."
     ),
     catalog_dirs: list[Path] = CatalogOpt,
+    this_machine: bool = typer.Option(
+        False, "--this-machine", help="Also collect from this machine (the default with no PATH)."
+    ),
     db: str | None = DbOpt,
     tenant: str = TenantOpt,
 ) -> None:
-    """Scan inputs (inventories, SBOMs, network scans, logs, certificates) and store findings."""
-    if not paths:
-        raise RootoutError("collecting from this machine is not available yet; give a path")
+    """Scan inputs (inventories, SBOMs, network scans, logs, certificates) and store findings.
+
+    With no PATH, scan this machine: installed packages, services, drivers, processes,
+    certificates, browser extensions and neighbours (see docs/inputs/collect.md)."""
     mapping = _column_map(format, column_map or [])
     with _progress() as report:
         outcome = scanning.scan(
-            paths,
+            paths or [],
             db=db,
             tenant=tenant,
             input_format=format,
             column_map=mapping,
             catalog_dirs=catalog_dirs or [],
             progress=report,
+            this_machine=this_machine or not paths,
         )
     print_result(outcome.read, outcome.assets if details else None)
     print_findings(outcome)
