@@ -24,6 +24,10 @@ class Settings:
     """Extra catalog pack folders or files, loaded after the built-in packs."""
     config_file: Path | None = None
     """The config file that was read, if any."""
+    name_threshold: float = 90.0
+    """Fuzzy organisation-name match: lowest mean score of the distinctive tokens (0-100)."""
+    token_threshold: float = 85.0
+    """Fuzzy organisation-name match: lowest score for one distinctive token pair (0-100)."""
 
 
 def config_path() -> Path | None:
@@ -58,4 +62,22 @@ def load_settings() -> Settings:
     env = os.environ.get("ROOTOUT_CATALOG")
     if env:
         dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
-    return Settings(catalog_dirs=tuple(dirs), config_file=path)
+    matching = data.get("matching", {})
+    if not isinstance(matching, dict):
+        raise ConfigError(f"{path}: [matching] must be a table")
+    thresholds = {}
+    for key in ("name_threshold", "token_threshold"):
+        env = os.environ.get(f"ROOTOUT_{key.upper()}")
+        value = env if env is not None else matching.get(key)
+        if value is None:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"matching.{key} must be a number from 0 to 100, got {value!r}"
+            ) from None
+        if not 0 <= number <= 100:
+            raise ConfigError(f"matching.{key} must be a number from 0 to 100, got {value!r}")
+        thresholds[key] = number
+    return Settings(catalog_dirs=tuple(dirs), config_file=path, **thresholds)

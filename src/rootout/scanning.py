@@ -16,12 +16,14 @@ from pathlib import Path
 from rootout.cases.verify import verify_after_scan
 from rootout.catalog.cache import load_compiled
 from rootout.catalog.catalog import Catalog
-from rootout.config import load_settings
+from rootout.config import Settings, load_settings
 from rootout.ingest.collect import collect_this_machine
 from rootout.ingest.collect.base import CollectResult, CoverageStatus
 from rootout.ingest.scan import InputRecord as ReadRecord
 from rootout.ingest.scan import InputStatus, ScanResult, read_inputs
 from rootout.match.engine import Matcher, MatchSession
+from rootout.match.index import CompiledIndex
+from rootout.match.orgname import OrgNameIndex
 from rootout.model.finding import Finding
 from rootout.model.observation import Observation
 from rootout.store import repository as repo
@@ -39,6 +41,15 @@ class ScanOutcome:
     findings: tuple[Finding, ...]
     saved: repo.SaveResult
     assets: tuple[repo.AssetSeen, ...] = ()
+
+
+def _matcher(
+    catalog: Catalog, index: CompiledIndex, today: dt.date | None, settings: Settings
+) -> Matcher:
+    org_names = OrgNameIndex(
+        catalog, name_threshold=settings.name_threshold, token_threshold=settings.token_threshold
+    )
+    return Matcher(catalog, index=index, today=today, org_names=org_names)
 
 
 class _Tally:
@@ -156,7 +167,7 @@ def scan(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    session = Matcher(catalog, index=index, today=today).session()
+    session = _matcher(catalog, index, today, settings).session()
     tally = _Tally()
 
     def sink(observation: Observation) -> None:
@@ -187,7 +198,7 @@ def store_observations(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    session = Matcher(catalog, index=index, today=today).session()
+    session = _matcher(catalog, index, today, settings).session()
     tally = _Tally()
     for observation in read.iter_observations():
         session.add(observation)

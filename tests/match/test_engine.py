@@ -217,3 +217,23 @@ def test_a_mac_belongs_to_its_longest_prefix(tmp_path: Path) -> None:
     assert (finding.signature, finding.entity) == ("s.parent.mas", "e.parent")
     (other,) = run(catalog, obs(ObservationKind.NETWORK_DEVICE, mac="a0:b1:c2:e1:22:33"))
     assert other.signature == "s.sub.mac"
+
+
+def test_identifiers_outrank_names(tmp_path: Path) -> None:
+    pack = (FIXTURES / "catalog" / "engine" / "engine.yaml").read_text()
+    pack = pack.replace(
+        "  - {id: e.sub, name: Subco Devices, sources: [src.t]}",
+        "  - {id: e.sub, name: Subco Devices, sources: [src.t],\n"
+        "     identifiers: [{scheme: uei, value: QWERTY123456, sources: [src.t]}]}",
+    )
+    (tmp_path / "p.yaml").write_text(pack)
+    catalog = load_catalog([tmp_path / "p.yaml"], builtin=False)
+    (finding,) = run(
+        catalog, obs(ObservationKind.CONTRACT_AWARD, publisher="Some Reseller", uei="qwerty-123456")
+    )
+    assert (finding.entity, finding.matched_field, finding.confidence.value) == (
+        "e.parent",
+        "uei",
+        "medium",
+    )
+    assert finding.signature == "ident.e.sub"

@@ -18,6 +18,7 @@ from rootout.catalog.dates import in_interval
 from rootout.catalog.model import Evidence, Signature, SignatureKind
 from rootout.match.hit import Hit
 from rootout.match.index import CompiledIndex
+from rootout.match.orgname import IDENTIFIER_FIELDS, OrgNameIndex, distinctive
 from rootout.match.resolve import findings_for_asset
 from rootout.match.verify import Verdict, verify
 from rootout.model.finding import Finding
@@ -27,40 +28,93 @@ LOCAL_BIT = 0x02
 MULTICAST_BIT = 0x01
 
 
+Verified = tuple[tuple[Signature, Verdict], ...]
+ORG_KINDS = frozenset({SignatureKind.PUBLISHER, SignatureKind.SIGNER})
+
+
 class Matcher:
     """The in-process matcher over a loaded catalog."""
 
     def __init__(
-        self, catalog: Catalog, *, index: CompiledIndex | None = None, today: dt.date | None = None
+        self,
+        catalog: Catalog,
+        *,
+        index: CompiledIndex | None = None,
+        today: dt.date | None = None,
+        org_names: OrgNameIndex | None = None,
     ) -> None:
         self.catalog = catalog
         self.index = index or CompiledIndex(catalog)
         self.today = today or dt.date.today()
-        self._cache: dict[tuple[SignatureKind, str], tuple[tuple[str, Verdict], ...]] = {}
-        kinds = self.index.kinds()
+        self.org_names = org_names or OrgNameIndex(catalog)
+        self._cache: dict[tuple[SignatureKind, str], Verified] = {}
+        kinds = self.index.kinds() | ORG_KINDS
         self._field_kinds = {name: kind for name, kind in FIELD_KINDS.items() if kind in kinds}
 
     # -- stage one and two, per observation ----------------------------------------
-    def verified(self, kind: SignatureKind, value: str) -> tuple[tuple[str, Verdict], ...]:
-        """Signature ids that verify on ``value`` as ``kind``, cached per distinct value."""
+    def verified(self, kind: SignatureKind, value: str) -> Verified:
+        """Signatures that verify on ``value`` as ``kind``, cached per distinct value.
+
+        Organisation names that no signature matches go on to the fuzzy
+        organisation-name stage (:mod:`rootout.match.orgname`).
+        """
         cache_key = (kind, value)
         cached = self._cache.get(cache_key)
         if cached is not None:
             return cached
-        hits: list[tuple[str, Verdict]] = []
+        hits: list[tuple[Signature, Verdict]] = []
         for signature_id in sorted(self.index.candidates(kind, value)):
-            verdict = verify(self.catalog.signatures[signature_id], value)
+            signature = self.catalog.signatures[signature_id]
+            verdict = verify(signature, value)
             if verdict.hit:
-                hits.append((signature_id, verdict))
+                hits.append((signature, verdict))
         if kind is SignatureKind.MAC_PREFIX and len(hits) > 1:
             # a MAC belongs to the registrant of its longest matching prefix (MA-S > MA-M > MA-L)
             longest = max(len(v.pattern or "") for _, v in hits)
-            hits = [(sid, v) for sid, v in hits if len(v.pattern or "") == longest]
+            hits = [(sig, v) for sig, v in hits if len(v.pattern or "") == longest]
+        if not hits and kind in ORG_KINDS:
+            hits = self._fuzzy_org(value)
         result = tuple(hits)
         if len(self._cache) > 500_000:
             self._cache.clear()
         self._cache[cache_key] = result
         return result
+
+    def _fuzzy_org(self, value: str) -> list[tuple[Signature, Verdict]]:
+        index = self.org_names
+        return [
+            (
+                index.signatures[match.entity],
+                Verdict(
+                    True,
+                    f"org.{match.entity}",
+                    value,
+                    " ".join(distinctive(value)),
+                    match.name,
+                    f"fuzzy organisation name, score {match.score:.0f} >= {index.name_threshold:.0f} "
+                    f"(distinctive tokens {match.detail})",
+                ),
+            )
+            for match in index.match(value)
+        ]
+
+    def _identifier_hits(self, observation: Observation, on: dt.date) -> list[Hit]:
+        found = []
+        for scheme in IDENTIFIER_FIELDS:
+            value = observation.fields.get(scheme)
+            entity = self.org_names.by_identifier(scheme, value) if value else None
+            if entity is not None and value:
+                signature = self.org_names.id_signatures[entity]
+                verdict = Verdict(
+                    True,
+                    signature.id,
+                    value,
+                    value,
+                    value,
+                    f"{scheme.upper()} listed for the entity",
+                )
+                found.append(Hit(observation, scheme, signature, verdict, on))
+        return found
 
     def hits(self, observation: Observation) -> list[Hit]:
         """Verified hits on every matchable field. The common case (no hit) is three
@@ -70,6 +124,11 @@ class Matcher:
         for field_name, value in observation.fields.items():
             kind = self._field_kinds.get(field_name)
             if kind is None or not value:
+                if field_name in IDENTIFIER_FIELDS and self.org_names.identifiers:
+                    on = observation.observed_at.date() if observation.observed_at else self.today
+                    found.extend(
+                        h for h in self._identifier_hits(observation, on) if h.field == field_name
+                    )
                 continue
             verified = cache.get((kind, value))
             if verified is None:
@@ -79,8 +138,7 @@ class Matcher:
             if kind is SignatureKind.MAC_PREFIX and not attributable_mac(value):
                 continue
             on = observation.observed_at.date() if observation.observed_at else self.today
-            for signature_id, verdict in verified:
-                signature = self.catalog.signatures[signature_id]
+            for signature, verdict in verified:
                 if self._applies(signature, observation, on):
                     found.append(Hit(observation, field_name, signature, verdict, on))
         return found

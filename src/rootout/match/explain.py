@@ -49,7 +49,8 @@ def chain(
             f"{hit.verdict.pattern!r} (confidence {signature.confidence.value}, "
             f"evidence {signature.effective_evidence.value}"
             + (f"; registry dated {signature.registry_date}" if signature.registry_date else "")
-            + ")",
+            + ")"
+            + ("" if hit.verdict.reason.endswith(" match") else f": {hit.verdict.reason}"),
             signature.id,
             signature.sources,
         ),
