@@ -237,3 +237,26 @@ def test_identifiers_outrank_names(tmp_path: Path) -> None:
         "medium",
     )
     assert finding.signature == "ident.e.sub"
+
+
+def test_product_names_are_found_inside_contract_descriptions(catalog: Catalog) -> None:
+    award = obs(
+        ObservationKind.CONTRACT_AWARD,
+        host="award-1",
+        item_description="PARENTCO ANTIVIRUS 12 LICENSES, 3 YEAR MAINTENANCE",
+        publisher="Big Reseller LLC",
+    )
+    (finding,) = run(catalog, award)
+    assert (finding.basis, finding.product, finding.signature) == (
+        Basis.PROCUREMENT,
+        "p.av",
+        "s.av.name",
+    )
+    removal = award._replace(
+        extra={"purpose": "removal"}, asset=Asset(AssetKind.CONTRACT, "award-2")
+    )
+    assert [f.basis for f in run(catalog, removal)] == [Basis.PROCUREMENT_REMOVAL]
+    assert (
+        run(catalog, obs(ObservationKind.CONTRACT_AWARD, item_description="PARENTCOIN MINING RIGS"))
+        == []
+    )

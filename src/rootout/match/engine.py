@@ -16,19 +16,21 @@ from collections.abc import Iterable, Iterator
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.dates import in_interval
 from rootout.catalog.model import Evidence, Signature, SignatureKind
+from rootout.match import normalize as norm
 from rootout.match.hit import Hit
 from rootout.match.index import CompiledIndex
 from rootout.match.orgname import IDENTIFIER_FIELDS, OrgNameIndex, distinctive
 from rootout.match.resolve import findings_for_asset
-from rootout.match.verify import Verdict, verify
+from rootout.match.verify import Verdict, verify, verify_in_text
 from rootout.model.finding import Finding
-from rootout.model.observation import FIELD_KINDS, Observation
+from rootout.model.observation import FIELD_KINDS, TEXT_FIELDS, Observation
 
 LOCAL_BIT = 0x02
 MULTICAST_BIT = 0x01
 
 
 Verified = tuple[tuple[Signature, Verdict], ...]
+TEXT_KEY = "\0text\0"
 ORG_KINDS = frozenset({SignatureKind.PUBLISHER, SignatureKind.SIGNER})
 
 
@@ -77,6 +79,23 @@ class Matcher:
         result = tuple(hits)
         if len(self._cache) > 500_000:
             self._cache.clear()
+        self._cache[cache_key] = result
+        return result
+
+    def verified_text(self, kind: SignatureKind, value: str) -> Verified:
+        """Signatures whose names occur in free text (cached under a separate key)."""
+        cache_key = (kind, TEXT_KEY + value)
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        words = norm.tokens(value)
+        hits: list[tuple[Signature, Verdict]] = []
+        for signature_id in sorted(self.index.text_candidates(kind, words)):
+            signature = self.catalog.signatures[signature_id]
+            verdict = verify_in_text(signature, words, value)
+            if verdict.hit:
+                hits.append((signature, verdict))
+        result = tuple(hits)
         self._cache[cache_key] = result
         return result
 
@@ -130,9 +149,10 @@ class Matcher:
                         h for h in self._identifier_hits(observation, on) if h.field == field_name
                     )
                 continue
-            verified = cache.get((kind, value))
+            text = field_name in TEXT_FIELDS
+            verified = cache.get((kind, TEXT_KEY + value if text else value))
             if verified is None:
-                verified = self.verified(kind, value)
+                verified = self.verified_text(kind, value) if text else self.verified(kind, value)
             if not verified:
                 continue
             if kind is SignatureKind.MAC_PREFIX and not attributable_mac(value):

@@ -30,6 +30,7 @@ class _KindIndex:
     equal: dict[MatchMode, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
     tokens: dict[str, set[str]] = field(default_factory=dict)
     max_tokens: int = 0
+    max_name_tokens: int = 0
     prefix: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     suffix: dict[int, dict[str, set[str]]] = field(default_factory=dict)
     labels: dict[str, set[str]] = field(default_factory=dict)
@@ -67,6 +68,8 @@ class CompiledIndex:
         key = pattern_key(kind, pattern, mode)
         if mode in (MatchMode.EXACT, MatchMode.NAME):
             _add(index.equal[mode], key, signature_id)
+            if mode is MatchMode.NAME:
+                index.max_name_tokens = max(index.max_name_tokens, len(key.split()))
         elif mode is MatchMode.TOKENS:
             _add(index.tokens, key, signature_id)
             index.max_tokens = max(index.max_tokens, len(key.split()))
@@ -114,6 +117,23 @@ class CompiledIndex:
             elif mode is MatchMode.GLOB and index.automaton is not None:
                 for _, literal in index.automaton.iter(key):
                     found |= index.literals[literal]
+        return found
+
+    def text_candidates(self, kind: SignatureKind, words: tuple[str, ...]) -> set[str]:
+        """Signatures whose ``tokens`` or ``name`` pattern occurs as a run of words in free text."""
+        index = self._kinds.get(kind)
+        if index is None:
+            return set()
+        tables = (index.tokens, index.equal.get(MatchMode.NAME, {}))
+        longest = max(index.max_tokens, index.max_name_tokens)
+        found: set[str] = set()
+        for size in range(1, min(longest, len(words)) + 1):
+            for start in range(len(words) - size + 1):
+                gram = " ".join(words[start : start + size])
+                for table in tables:
+                    hit = table.get(gram)
+                    if hit:
+                        found |= hit
         return found
 
 

@@ -34,7 +34,7 @@ from rootout.model.finding import (
     finding_id,
     weakest,
 )
-from rootout.model.observation import AssetKind, Observation
+from rootout.model.observation import AssetKind, Observation, ObservationKind
 
 _MODE_RANK = {
     MatchMode.EXACT: 3,
@@ -139,6 +139,10 @@ def _keep(findings: dict[str, Finding], finding: Finding) -> None:
 
 def basis_of(route: Route, with_product: set[str]) -> Basis:
     evidence = route.hit.signature.effective_evidence
+    observation = route.hit.observation
+    if observation.kind is ObservationKind.CONTRACT_AWARD:
+        removal = observation.extra.get("purpose") == "removal"
+        return Basis.PROCUREMENT_REMOVAL if removal else Basis.PROCUREMENT
     if route.embedding is not None:
         return Basis.EMBEDDED
     if evidence in (Evidence.HARDWARE, Evidence.TRAFFIC):

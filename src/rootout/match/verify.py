@@ -147,3 +147,29 @@ def cpe23(value: str) -> str:
         for position, item in enumerate(packed[1:5]):
             extended[position] = item or "*"
     return ":".join(["cpe", "2.3", part, *base, *extended])
+
+
+def verify_in_text(signature: Signature, words: tuple[str, ...], raw: str) -> Verdict:
+    """Whether a ``name`` or ``tokens`` pattern occurs as a run of whole words in free text.
+
+    Used for fields such as contract descriptions ("KASPERSKY ENDPOINT SECURITY
+    LICENSES"), where the product name is part of a sentence.
+    """
+    text = f" {' '.join(words)} "
+    key = text.strip()
+    if signature.match not in (MatchMode.NAME, MatchMode.TOKENS):
+        return Verdict(False, signature.id, raw, key, None, "mode not searched in free text")
+    for pattern in signature.patterns:
+        if f" {pattern_key(signature.kind, pattern, signature.match)} " in text:
+            for guard in signature.guards:
+                if guard_hits(guard, signature.kind, raw):
+                    return Verdict(
+                        False,
+                        signature.id,
+                        raw,
+                        key,
+                        pattern,
+                        f"guard {guard.pattern!r}: {guard.reason}",
+                    )
+            return Verdict(True, signature.id, raw, key, pattern, "found as whole words in text")
+    return Verdict(False, signature.id, raw, key, None, "no pattern occurs in the text")

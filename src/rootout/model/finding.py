@@ -19,7 +19,8 @@ class Basis(StrEnum):
     EMBEDDED = "embedded"  # covered technology inside another product
     RESIDUAL = "residual"  # artifacts left without the product
     NETWORK = "network"  # MAC prefix, Nmap vendor or model, DNS queries
-    PROCUREMENT = "procurement"
+    PROCUREMENT = "procurement"  # a contract action buying from or of a covered entity
+    PROCUREMENT_REMOVAL = "procurement_removal"  # a contract action to remove or replace it
     SUPPLIER = "supplier"
 
 

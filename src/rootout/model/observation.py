@@ -71,12 +71,17 @@ FIELD_KINDS: Mapping[str, SignatureKind] = MappingProxyType(
         "mac": SignatureKind.MAC_PREFIX,
         "model": SignatureKind.MODEL_PREFIX,
         "domain": SignatureKind.DNS_DOMAIN,
+        "parent_name": SignatureKind.PUBLISHER,
+        "dba_name": SignatureKind.PUBLISHER,
+        "item_description": SignatureKind.PRODUCT_NAME,
     }
 )
+TEXT_FIELDS = frozenset({"item_description"})
+"""Free-text fields: searched for product names as runs of whole words, not compared whole."""
 """Fields a reader may fill that are matched against signatures.
 
 Readers may also fill descriptive fields that are never matched (``version``,
-``ecosystem``, ``ip``, ``hostname``, ``install_location``, ``description``,
+``ecosystem``, ``ip``, ``hostname``, ``install_location``, ``description`` (never matched; ``item_description`` is the searched one),
 ``device_type``, ``os``, ``group``, ``bom_ref``, ``not_valid_before``,
 ``not_valid_after``, ``store``, ...)."""
 
