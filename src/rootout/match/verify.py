@@ -106,20 +106,17 @@ def verify(signature: Signature, value: str) -> Verdict:
             key,
             pattern_key(signature.kind, pattern, signature.match),
         ):
-            for guard in signature.guards:
-                if guard_hits(guard, signature.kind, value):
-                    return Verdict(
-                        False,
-                        signature.id,
-                        value,
-                        key,
-                        pattern,
-                        f"guard {guard.pattern!r} ({guard.match.value}) holds: {guard.reason}",
-                    )
-            return Verdict(
-                True, signature.id, value, key, pattern, f"{signature.match.value} match"
-            )
+            return _guarded(signature, value, key, pattern, f"{signature.match.value} match")
     return Verdict(False, signature.id, value, key, None, "no pattern matches")
+
+
+def _guarded(signature: Signature, raw: str, key: str, pattern: str, reason: str) -> Verdict:
+    """A pattern matched: the hit stands unless one of the signature's guards holds."""
+    for guard in signature.guards:
+        if guard_hits(guard, signature.kind, raw):
+            why = f"guard {guard.pattern!r} ({guard.match.value}) holds: {guard.reason}"
+            return Verdict(False, signature.id, raw, key, pattern, why)
+    return Verdict(True, signature.id, raw, key, pattern, reason)
 
 
 _CPE22 = re.compile(r"^cpe:/([aoh]?)(?::(.*))?$", re.IGNORECASE)
@@ -161,15 +158,5 @@ def verify_in_text(signature: Signature, words: tuple[str, ...], raw: str) -> Ve
         return Verdict(False, signature.id, raw, key, None, "mode not searched in free text")
     for pattern in signature.patterns:
         if f" {pattern_key(signature.kind, pattern, signature.match)} " in text:
-            for guard in signature.guards:
-                if guard_hits(guard, signature.kind, raw):
-                    return Verdict(
-                        False,
-                        signature.id,
-                        raw,
-                        key,
-                        pattern,
-                        f"guard {guard.pattern!r}: {guard.reason}",
-                    )
-            return Verdict(True, signature.id, raw, key, pattern, "found as whole words in text")
+            return _guarded(signature, raw, key, pattern, "found as whole words in text")
     return Verdict(False, signature.id, raw, key, None, "no pattern occurs in the text")
