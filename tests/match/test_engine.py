@@ -260,3 +260,10 @@ def test_product_names_are_found_inside_contract_descriptions(catalog: Catalog) 
         run(catalog, obs(ObservationKind.CONTRACT_AWARD, item_description="PARENTCOIN MINING RIGS"))
         == []
     )
+
+
+def test_a_product_name_on_a_leftover_service_is_residual_evidence(catalog: Catalog) -> None:
+    (finding,) = run(
+        catalog, obs(ObservationKind.SERVICE, host="h-left", name="Parentco Antivirus")
+    )
+    assert (finding.basis, finding.evidence) == (Basis.RESIDUAL, "artifact")

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.dates import in_interval
-from rootout.catalog.model import Evidence, Signature, SignatureKind
+from rootout.catalog.model import Signature, SignatureKind
 from rootout.match import normalize as norm
 from rootout.match.hit import Hit
 from rootout.match.index import CompiledIndex
@@ -231,7 +231,3 @@ def corroborated(catalog: Catalog, hits: list[Hit]) -> list[Hit]:
         if not hit.signature.requires
         or set(hit.signature.requires) & kinds_by_entity[catalog.signature_entity(hit.signature)]
     ]
-
-
-def has_product_evidence(hits: Iterable[Hit]) -> bool:
-    return any(hit.signature.effective_evidence is Evidence.PRODUCT for hit in hits)

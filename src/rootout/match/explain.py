@@ -47,7 +47,7 @@ def chain(
             "signature",
             f"{signature.kind.value} signature {signature.id}: {signature.match.value} "
             f"{hit.verdict.pattern!r} (confidence {signature.confidence.value}, "
-            f"evidence {signature.effective_evidence.value}"
+            f"evidence {hit.evidence.value}"
             + (f"; registry dated {signature.registry_date}" if signature.registry_date else "")
             + ")"
             + ("" if hit.verdict.reason.endswith(" match") else f": {hit.verdict.reason}"),

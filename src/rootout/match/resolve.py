@@ -99,13 +99,13 @@ def findings_for_asset(catalog: Catalog, hits: Iterable[Hit]) -> list[Finding]:
     with_product = {
         r.covered
         for r in all_routes
-        if r.embedding is None and r.hit.signature.effective_evidence not in _SUPPORTING
+        if r.embedding is None and r.hit.evidence not in _SUPPORTING
     }
     best: dict[tuple[int, str], Route] = {}
     support: dict[str, list[Route]] = {}
     also: dict[tuple[int, str], list[Route]] = {}
     for route in all_routes:
-        evidence = route.hit.signature.effective_evidence
+        evidence = route.hit.evidence
         if evidence in _SUPPORTING and route.covered in with_product and route.embedding is None:
             support.setdefault(route.covered, []).append(route)
             continue
@@ -138,7 +138,7 @@ def _keep(findings: dict[str, Finding], finding: Finding) -> None:
 
 
 def basis_of(route: Route, with_product: set[str]) -> Basis:
-    evidence = route.hit.signature.effective_evidence
+    evidence = route.hit.evidence
     observation = route.hit.observation
     if observation.kind is ObservationKind.CONTRACT_AWARD:
         removal = observation.extra.get("purpose") == "removal"
@@ -193,7 +193,7 @@ def build(
         matched_entity=catalog.signature_entity(signature),
         product=signature.product,
         signature=signature.id,
-        evidence=signature.effective_evidence.value,
+        evidence=hit.evidence.value,
         observation=hit.observation,
         matched_field=hit.field,
         matched_value=hit.verdict.raw,
