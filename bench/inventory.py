@@ -38,13 +38,39 @@ BASE = [
     ("Java 8 Update 401", "Oracle Corporation"),
 ]
 TAIL_VENDORS = [
-    "Acme Software", "Contoso Ltd", "Fabrikam Inc.", "Northwind Traders", "Tailspin Toys",
-    "Wide World Importers", "Adventure Works", "Litware, Inc.", "Proseware, Inc.", "Lucerne Publishing",
-    "Technology Systems Corp", "Digital Security Solutions", "Global Technology Co., Ltd.",
+    "Acme Software",
+    "Contoso Ltd",
+    "Fabrikam Inc.",
+    "Northwind Traders",
+    "Tailspin Toys",
+    "Wide World Importers",
+    "Adventure Works",
+    "Litware, Inc.",
+    "Proseware, Inc.",
+    "Lucerne Publishing",
+    "Technology Systems Corp",
+    "Digital Security Solutions",
+    "Global Technology Co., Ltd.",
 ]
 TAIL_WORDS = [
-    "Analyzer", "Backup", "Client", "Connector", "Designer", "Agent", "Manager", "Studio", "Viewer",
-    "Toolkit", "Monitor", "Sync", "Editor", "Gateway", "Assistant", "Security", "Endpoint", "Cloud",
+    "Analyzer",
+    "Backup",
+    "Client",
+    "Connector",
+    "Designer",
+    "Agent",
+    "Manager",
+    "Studio",
+    "Viewer",
+    "Toolkit",
+    "Monitor",
+    "Sync",
+    "Editor",
+    "Gateway",
+    "Assistant",
+    "Security",
+    "Endpoint",
+    "Cloud",
 ]
 COVERED = [
     ("Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab"),
@@ -53,7 +79,11 @@ COVERED = [
     ("HiSuite", "Huawei Technologies Co., Ltd."),
     ("SmartPSS Lite", "Zhejiang Dahua Technology Co., Ltd."),
 ]
-TRAPS = [("Kaspa Wallet", "Kaspa Developers"), ("UltraAV", "Pango Group"), ("Aztech Modem Utility", "Aztech")]
+TRAPS = [
+    ("Kaspa Wallet", "Kaspa Developers"),
+    ("UltraAV", "Pango Group"),
+    ("Aztech Modem Utility", "Aztech"),
+]
 
 
 def _tail(rng: random.Random, count: int) -> list[tuple[str, str]]:

@@ -42,10 +42,18 @@ def load_compiled(extra: Iterable[Path] = ()) -> tuple[Catalog, CompiledIndex]:
     path = cache_dir() / f"catalog-{cache_key(extra)}.pickle"
     try:
         with path.open("rb") as handle:
-            catalog, index = pickle.load(handle)  # noqa: S301 - our own file, keyed by content hash
+            catalog, index = pickle.load(handle)
         if isinstance(catalog, Catalog) and isinstance(index, CompiledIndex):
             return catalog, index
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (
+        OSError,
+        pickle.UnpicklingError,
+        EOFError,
+        AttributeError,
+        ImportError,
+        TypeError,
+        ValueError,
+    ):
         pass
     catalog = load_catalog(extra)
     index = CompiledIndex(catalog)

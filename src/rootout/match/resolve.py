@@ -97,9 +97,7 @@ def _rank(route: Route) -> tuple[int, int, int, int]:
 def findings_for_asset(catalog: Catalog, hits: Iterable[Hit]) -> list[Finding]:
     all_routes = [route for hit in hits for route in routes(catalog, hit)]
     with_product = {
-        r.covered
-        for r in all_routes
-        if r.embedding is None and r.hit.evidence not in _SUPPORTING
+        r.covered for r in all_routes if r.embedding is None and r.hit.evidence not in _SUPPORTING
     }
     best: dict[tuple[int, str], Route] = {}
     support: dict[str, list[Route]] = {}
