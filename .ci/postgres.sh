@@ -19,7 +19,9 @@ if [ -z "$bindir" ]; then
 fi
 id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql postgres
 
-if ! "$bindir/pg_ctl" status -D "$DATA" >/dev/null 2>&1; then
+# A server already answering on the port is reused (never wiped): checking with
+# pg_isready works whoever runs this script, unlike `pg_ctl status` as root.
+if ! "$bindir/pg_isready" -q -h 127.0.0.1 -p "$PORT"; then
   rm -rf "$DATA"
   install -d -o postgres -g postgres "$DATA"
   su postgres -s /bin/sh -c "'$bindir/initdb' -D '$DATA' -A trust -U postgres --no-sync" >&2

@@ -10,7 +10,15 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from rootout import __version__
-from rootout.cli import catalog_cmd, exceptions_cmd, findings_cmd, scan_cmd
+from rootout.cli import (
+    attest_cmd,
+    case_cmd,
+    catalog_cmd,
+    exceptions_cmd,
+    findings_cmd,
+    report_cmd,
+    scan_cmd,
+)
 from rootout.errors import CatalogError, RootoutError
 
 err = Console(stderr=True, highlight=False)
@@ -41,7 +49,10 @@ app.command("diff")(findings_cmd.diff)
 app.command("where")(findings_cmd.where)
 app.command("scans")(findings_cmd.scans)
 app.add_typer(exceptions_cmd.app, name="exception")
+app.add_typer(case_cmd.app, name="case")
 app.command("scan")(scan_cmd.scan)
+app.command("report")(report_cmd.report)
+app.add_typer(attest_cmd.app, name="attest")
 
 
 def fatal(exc: RootoutError) -> NoReturn:
