@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.dates import in_interval
-from rootout.catalog.model import Signature, SignatureKind
+from rootout.catalog.model import MatchMode, Signature, SignatureKind
 from rootout.match import normalize as norm
 from rootout.match.hit import Hit
 from rootout.match.index import CompiledIndex
@@ -74,8 +74,12 @@ class Matcher:
             # a MAC belongs to the registrant of its longest matching prefix (MA-S > MA-M > MA-L)
             longest = max(len(v.pattern or "") for _, v in hits)
             hits = [(sig, v) for sig, v in hits if len(v.pattern or "") == longest]
-        if not hits and kind in ORG_KINDS:
-            hits = self._fuzzy_org(value)
+        if kind in ORG_KINDS and all(sig.match is MatchMode.TOKENS for sig, _ in hits):
+            # Only word-level hits so far ("huawei" in "Huawei Symantec Technologies"): the
+            # entity whose own name this is, if any, is the more specific answer.
+            hits.extend(self._alias_org(value, {sig.entity for sig, _ in hits}))
+            if not hits:
+                hits = self._fuzzy_org(value)
         result = tuple(hits)
         if len(self._cache) > 500_000:
             self._cache.clear()
@@ -98,6 +102,19 @@ class Matcher:
         result = tuple(hits)
         self._cache[cache_key] = result
         return result
+
+    def _alias_org(self, value: str, already: set[str | None]) -> list[tuple[Signature, Verdict]]:
+        """Exact matches of an entity's own name or alias (the most specific organisation)."""
+        index = self.org_names
+        key = norm.org_name(value)
+        return [
+            (
+                index.alias_signatures[entity],
+                Verdict(True, f"alias.{entity}", value, key, key, "name match"),
+            )
+            for entity in index.exact_entities(value)
+            if entity not in already
+        ]
 
     def _fuzzy_org(self, value: str) -> list[tuple[Signature, Verdict]]:
         index = self.org_names

@@ -51,7 +51,11 @@ def chain(
             + (f"; registry dated {signature.registry_date}" if signature.registry_date else "")
             + ")"
             + ("" if hit.verdict.reason.endswith(" match") else f": {hit.verdict.reason}"),
-            signature.id,
+            # the organisation-name stage's rules (org.*, alias.*, ident.*) are derived from an
+            # entity's names and identifiers: the step points at that entity
+            signature.id
+            if signature.id in catalog.signatures
+            else catalog.signature_entity(signature),
             signature.sources,
         ),
     ]

@@ -21,6 +21,7 @@ ARTIFACT_KINDS = frozenset(
 )
 """Observations of parts that can outlive a product: a name or publisher seen on them
 says the part is there, not that the product is installed."""
+_PRESENCE = frozenset({Evidence.PRODUCT, Evidence.VENDOR_PRESENCE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,11 @@ class Hit:
         """What this hit shows: the signature's evidence, except that a product name or
         publisher on a leftover-prone part (service, driver, certificate...) is an artifact."""
         evidence = self.signature.effective_evidence
-        if evidence is Evidence.PRODUCT and self.observation.kind in ARTIFACT_KINDS:
+        kind = self.observation.kind
+        if evidence in _PRESENCE and kind is ObservationKind.NETWORK_DEVICE:
+            return Evidence.HARDWARE  # an Nmap vendor or a device banner names who made the device
+        if evidence in _PRESENCE and kind is ObservationKind.DNS_QUERY:
+            return Evidence.TRAFFIC
+        if evidence is Evidence.PRODUCT and kind in ARTIFACT_KINDS:
             return Evidence.ARTIFACT
         return evidence

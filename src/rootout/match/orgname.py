@@ -8,12 +8,15 @@ catch the spellings the catalog lists; this stage catches the rest:
    into *distinctive* tokens: generic words ("technology", "security",
    "digital", "systems", place names such as "hangzhou"...) are set aside, and
    so is a generic word with a legal form glued on ("technologyco").
-2. Every distinctive token of the catalog name must have a counterpart in the
+2. The whole normalised names must also be similar (token order aside): at
+   least ``FULL_NAME_FLOOR``, so one shared word in otherwise unrelated names
+   ("Smobile" and "China Mobile International") is not enough.
+3. Every distinctive token of the catalog name must have a counterpart in the
    observed name scoring at least ``token_threshold`` (rapidfuzz ratio), and
    every distinctive token of the observed name must have one in the catalog
    name: "Shanghai Dahua Scale Factory" keeps "scale" and "factory" unmatched,
    so it never becomes Dahua.
-3. The score is the mean of the best token scores; at or above
+4. The score is the mean of the best token scores; at or above
    ``name_threshold`` the name matches, with medium confidence and the score and
    compared tokens in the explanation.
 
@@ -120,6 +123,10 @@ GENERIC_WORDS = frozenset(
     ]
 )
 LEGAL_TAILS = ("co", "ltd", "inc", "corp", "llc")
+FULL_NAME_FLOOR = 80.0
+"""Besides the distinctive tokens, the whole normalised names (generic words included,
+token order ignored) must be this similar: a lone distinctive token such as "mobile" or
+"unicom" is not enough when the rest of the name is unrelated ("Smobile", "Unico")."""
 IDENTIFIER_FIELDS = ("uei", "cage", "duns", "lei")
 
 
@@ -154,9 +161,12 @@ class OrgNameIndex:
         self.names: list[tuple[str, str, tuple[str, ...]]] = []
         self.by_token: dict[str, set[int]] = {}
         self.identifiers: dict[tuple[str, str], str] = {}
-        self.negatives = {norm.simplify(n.value) for n in catalog.hard_negatives.values()}
+        self.exact: dict[str, set[str]] = {}
+        negatives = [n.value for n in catalog.hard_negatives.values()]
+        self.negatives = {norm.simplify(v) for v in negatives}
         for entity in catalog.entities.values():
             for name in (entity.name, *entity.aliases):
+                self.exact.setdefault(norm.org_name(name), set()).add(entity.id)
                 tokens = distinctive(name)
                 if not tokens:
                     continue
@@ -167,6 +177,10 @@ class OrgNameIndex:
             for identifier in entity.identifiers:
                 self.identifiers[(identifier.scheme, _ident(identifier.value))] = entity.id
         self.vocabulary = sorted(self.by_token)
+        # A trap's organisation-level name blocks fuzzy matches of its spellings ("Teltronics"
+        # for "Teltronics, Inc."), unless it is also an entity's own name ("Teltronic AG" and
+        # "Teltronic S.A.U." are both "teltronic": there only the exact trap string blocks).
+        self.negative_orgs = {norm.org_name(v) for v in negatives} - set(self.exact)
         self.signatures = {
             entity.id: Signature(
                 id=f"org.{entity.id}",
@@ -177,6 +191,19 @@ class OrgNameIndex:
                 entity=entity.id,
                 sources=entity.sources,
                 notes="fuzzy organisation-name match against the entity's names",
+            )
+            for entity in catalog.entities.values()
+        }
+        self.alias_signatures = {
+            entity.id: Signature(
+                id=f"alias.{entity.id}",
+                kind=SignatureKind.PUBLISHER,
+                patterns=(entity.name, *entity.aliases),
+                match=MatchMode.NAME,
+                confidence=Confidence.HIGH,
+                entity=entity.id,
+                sources=entity.sources,
+                notes="the entity's own name or one of its listed aliases, after normalisation",
             )
             for entity in catalog.entities.values()
         }
@@ -194,12 +221,21 @@ class OrgNameIndex:
             for entity in catalog.entities.values()
         }
 
+    def is_trap(self, value: str) -> bool:
+        return norm.simplify(value) in self.negatives
+
+    def exact_entities(self, value: str) -> list[str]:
+        """Entities one of whose names or aliases normalises to exactly the value's name."""
+        if self.is_trap(value):
+            return []
+        return sorted(self.exact.get(norm.org_name(value), ()))
+
     def by_identifier(self, scheme: str, value: str) -> str | None:
         return self.identifiers.get((scheme, _ident(value)))
 
     def match(self, value: str) -> list[OrgMatch]:
         """Entities whose names the value matches fuzzily, best first."""
-        if norm.simplify(value) in self.negatives:
+        if self.is_trap(value) or norm.org_name(value) in self.negative_orgs:
             return []
         observed = distinctive(value)
         if not observed:
@@ -222,6 +258,9 @@ class OrgNameIndex:
                 continue
             score, pairs = scored
             if score < self.name_threshold:
+                continue
+            whole = fuzz.token_sort_ratio(norm.org_name(value), norm.org_name(name))
+            if whole < FULL_NAME_FLOOR:
                 continue
             detail = ", ".join(f"{a!r}~{b!r} {s:.0f}" for a, b, s in pairs)
             match = OrgMatch(entity_id, name, score, detail)

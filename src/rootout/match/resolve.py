@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.dates import in_interval
-from rootout.catalog.model import Confidence, Embedding, Evidence, MatchMode
+from rootout.catalog.model import Confidence, Embedding, EmbeddingKind, Evidence, MatchMode
 from rootout.match.explain import chain
 from rootout.match.hit import Hit
 from rootout.match.ownership import Applicable, applicable_designations
@@ -46,6 +46,7 @@ _MODE_RANK = {
     MatchMode.TOKENS: 0,
 }
 _SUPPORTING = frozenset({Evidence.ARTIFACT})
+_HARDWARE_EMBEDDINGS = frozenset({EmbeddingKind.ODM_HARDWARE, EmbeddingKind.WHITE_LABEL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,8 @@ def routes(catalog: Catalog, hit: Hit) -> list[Route]:
         by_target.setdefault(applicable.designation.entity, []).append(applicable)
     for target, items in sorted(by_target.items()):
         found.append(Route(hit, target, tuple(items), None))
-    if hit.signature.product:
-        for embedding in _embeddings_of(catalog, hit.signature.product, hit):
+    if not found or hit.signature.product:
+        for embedding in _embeddings_of(catalog, hit):
             by_tech: dict[str, list[Applicable]] = {}
             for applicable in applicable_designations(catalog, embedding.technology_entity, hit.on):
                 by_tech.setdefault(applicable.designation.entity, []).append(applicable)
@@ -76,11 +77,30 @@ def routes(catalog: Catalog, hit: Hit) -> list[Route]:
     return found
 
 
-def _embeddings_of(catalog: Catalog, product: str, hit: Hit) -> list[Embedding]:
+def _embeddings_of(catalog: Catalog, hit: Hit) -> list[Embedding]:
+    """Embeddings that apply to a hit on the observation date.
+
+    A product hit uses its product's embeddings. A hardware hit on an entity (a MAC
+    prefix, a device vendor) uses the hardware embeddings (ODM hardware, white label)
+    of that entity's products: a device from an OEM whose products carry covered
+    hardware.
+    """
+    product = hit.signature.product
+    if product is not None:
+        hosts = {product}
+        kinds = None
+    elif hit.evidence is Evidence.HARDWARE:
+        entity = catalog.signature_entity(hit.signature)
+        hosts = {p.id for p in catalog.products.values() if p.entity == entity}
+        kinds = _HARDWARE_EMBEDDINGS
+    else:
+        return []
     return [
         e
         for e in catalog.embeddings.values()
-        if e.host_product == product and in_interval(hit.on, e.valid_from, e.valid_to)
+        if e.host_product in hosts
+        and (kinds is None or e.kind in kinds)
+        and in_interval(hit.on, e.valid_from, e.valid_to)
     ]
 
 
@@ -89,8 +109,8 @@ def _rank(route: Route) -> tuple[int, int, int, int]:
     return (
         int(route.embedding is None),
         int(signature.product is not None),
-        CONFIDENCE_RANK[signature.confidence],
         _MODE_RANK[signature.match],
+        CONFIDENCE_RANK[signature.confidence],
     )
 
 
