@@ -195,11 +195,15 @@ def test_every_hikvision_device_is_a_network_finding(
 
 def test_ezviz_camera_is_a_hikvision_affiliate(outcome: ScanOutcome) -> None:
     found = on(outcome, "10.40.20.41")
+    # seen on the network (its MAC in the Nmap scan, its cloud lookups in the DNS log),
+    # and tied to Hikvision through the EZVIZ relation, which the explanation shows
     assert {(f.basis, f.observation.source.format) for f in found} == {
-        (Basis.AFFILIATE, "nmap-xml"),
+        (Basis.NETWORK, "nmap-xml"),
         (Basis.NETWORK, "zeek-dns"),
     }
     assert {(f.entity, f.matched_entity) for f in found} == {(HIKVISION, "hikvision.ezviz")}
+    nmap = next(f for f in found if f.observation.source.format == "nmap-xml")
+    assert [s.ref for s in nmap.explanation if s.kind == "relation"]
 
 
 def test_nvrs_calling_their_clouds(outcome: ScanOutcome) -> None:
