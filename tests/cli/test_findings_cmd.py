@@ -98,7 +98,8 @@ def test_csv_output_is_formula_safe(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     csv_out = runner.invoke(app, ["findings", "--db", str(db), "-f", "csv"]).output
     assert "'=HYPERLINK" in csv_out
-    assert "\n=HYPERLINK" not in csv_out and ",=HYPERLINK" not in csv_out
+    assert "\n=HYPERLINK" not in csv_out
+    assert ",=HYPERLINK" not in csv_out
 
 
 def test_unknown_finding_id_is_a_clear_error(tmp_path: Path) -> None:
