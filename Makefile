@@ -12,9 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+REPORT ?= build/executive-report.html
+
+# The main job, on the embedded default store (SQLite in the user data folder):
+# check the catalog, scan this machine, scan the synthetic Example Agency estate,
+# open removal cases, and write the executive report. `rootout scan` exits 2 when a
+# collector source could not be read (listed in its output); that does not stop the run.
 run: $(STAMP)
 	$(BIN)/rootout catalog lint
-	$(BIN)/rootout catalog list --stats
+	$(BIN)/rootout scan --no-assets || [ $$? -eq 2 ]
+	$(BIN)/rootout scan examples/estate/inputs --no-assets
+	$(BIN)/rootout case open --auto
+	@mkdir -p $(dir $(REPORT))
+	$(BIN)/rootout report --format html -o $(REPORT)
+	@echo "next: open $(REPORT); 'rootout findings', 'rootout explain ID', 'rootout case list', 'rootout report --format far-52.204-23'"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
