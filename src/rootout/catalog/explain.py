@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from rootout.catalog.catalog import Catalog
-from rootout.catalog.model import MatchMode, SignatureKind
+from rootout.catalog.model import Confidence, MatchMode, SignatureKind
 from rootout.match import normalize as norm
 from rootout.match.verify import Verdict, guard_hits, verify
 
@@ -77,7 +77,16 @@ def explain_text(
     if not result.hits:
         result.near.extend(prefix_misses(catalog, text, kinds))
         result.near.extend(near_names(catalog, text))
+    result.hits.sort(key=lambda hit: _specificity(catalog, hit[0].signature_id))
     return result
+
+
+def _specificity(catalog: Catalog, signature_id: str) -> tuple[int, int, int, str]:
+    """Most specific hits first: product signatures, exact or name matches, high confidence."""
+    signature = catalog.signatures[signature_id]
+    exact = signature.match in (MatchMode.EXACT, MatchMode.NAME)
+    ranks = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
+    return (signature.product is None, not exact, ranks[signature.confidence], signature_id)
 
 
 def _known_traps(catalog: Catalog, text: str) -> Iterator[Near]:
