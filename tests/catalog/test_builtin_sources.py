@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from rootout.catalog import Catalog, load_catalog
+from rootout.catalog.catalog import cited_sources
 from rootout.catalog.model import Reliability
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_catalog()
-
-
-def cited(obj: Any) -> list[str]:
-    ids = list(getattr(obj, "sources", ()) or ())
-    for attr in ("identifiers", "obligations", "exceptions"):
-        for nested in getattr(obj, attr, ()) or ():
-            ids.extend(nested.sources)
-    removal = getattr(obj, "removal", None)
-    if removal is not None:
-        ids.extend(removal.sources)
-    return ids
 
 
 def test_every_built_in_object_cites_resolvable_sources(catalog: Catalog) -> None:
@@ -41,7 +29,7 @@ def test_every_built_in_object_cites_resolvable_sources(catalog: Catalog) -> Non
     checked = 0
     for table in tables:
         for object_id, obj in getattr(catalog, table).items():
-            ids = cited(obj)
+            ids = list(cited_sources(obj))
             checked += 1
             if not ids:
                 problems.append(f"{object_id}: cites no source")

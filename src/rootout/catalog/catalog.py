@@ -221,7 +221,7 @@ def check_references(catalog: Catalog) -> list[Problem]:
 
     for table in _TABLES:
         for object_id, obj in getattr(catalog, table).items():
-            for source_id in _source_ids(obj):
+            for source_id in cited_sources(obj):
                 need(object_id, source_id, "sources", "source")
     for rid, relation in catalog.relations.items():
         need(rid, relation.subject, "entities", "subject entity")
@@ -255,7 +255,9 @@ def check_references(catalog: Catalog) -> list[Problem]:
     return problems
 
 
-def _source_ids(obj: Any) -> Iterator[str]:
+def cited_sources(obj: Any) -> Iterator[str]:
+    """Every source id an object cites, its nested identifiers, obligations, exceptions
+    and removal guidance included."""
     yield from getattr(obj, "sources", ()) or ()
     for attr in ("identifiers", "obligations", "exceptions"):
         for nested in getattr(obj, attr, ()) or ():

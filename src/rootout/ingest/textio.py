@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from pathlib import PurePath
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from rootout.errors import InputError, Location
 from rootout.model.observation import Asset, AssetKind
@@ -143,3 +144,21 @@ def file_asset(path: PurePath | str) -> Asset:
     name = member_name(path)
     stem = PurePath(name).stem or name
     return Asset(kind=AssetKind.HOST, name=stem)
+
+
+def json_objects(stream: BinaryIO, display: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSON-lines stream.
+
+    A line that is not JSON, or not a JSON object, is an InputError at that line.
+    """
+    for number, line in enumerate(iter_lines(stream, display), 1):
+        if not line.strip():
+            continue
+        where = Location(display, number)
+        try:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise InputError(where, f"not JSON: {exc}") from None
+        if not isinstance(record, dict):
+            raise InputError(where, "each line must be an object, a JSON object")
+        yield number, record

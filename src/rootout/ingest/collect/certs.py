@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.oid import NameOID
 
 from rootout.ingest.collect.base import Host, Tally
+from rootout.ingest.formats.certs import certificate_fields as reader_fields
 from rootout.model.observation import Observation, ObservationKind
 
 _PEM = re.compile(rb"-----BEGIN CERTIFICATE-----\r?\n(.*?)-----END CERTIFICATE-----", re.DOTALL)
@@ -51,20 +51,12 @@ def cert_blocks(data: bytes) -> list[CertBlock]:
 
 
 def certificate_fields(cert: x509.Certificate) -> dict[str, str]:
-    """Canonical and descriptive fields of a parsed certificate (may raise ValueError)."""
+    """Canonical and descriptive fields of a parsed certificate (may raise ValueError):
+    the certificate readers' fields plus the subject's common name as ``name``."""
     common_names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     name = common_names[0].value if common_names else ""
-    return {
-        "name": name if isinstance(name, str) else name.decode("utf-8", errors="replace"),
-        "cert_subject": cert.subject.rfc4514_string(),
-        "cert_issuer": cert.issuer.rfc4514_string(),
-        "cert_sha1": cert.fingerprint(hashes.SHA1())
-        .hex()
-        .upper(),  # an identifier, not a signature
-        "cert_sha256": cert.fingerprint(hashes.SHA256()).hex().upper(),
-        "not_valid_before": cert.not_valid_before_utc.isoformat(),
-        "not_valid_after": cert.not_valid_after_utc.isoformat(),
-    }
+    text = name if isinstance(name, str) else name.decode("utf-8", errors="replace")
+    return {"name": text, **reader_fields(cert)}
 
 
 def parse_block(block: CertBlock) -> x509.Certificate:

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 
 from rootout.errors import InputError, Location
 from rootout.ingest.base import Reader, register
-from rootout.ingest.textio import file_asset, head_text, iter_lines, parse_time
+from rootout.ingest.textio import file_asset, head_text, iter_lines, json_objects, parse_time
 from rootout.model.observation import Asset, AssetKind, Observation, ObservationKind, SourceRef
 
 
@@ -190,16 +190,8 @@ class ZeekDnsJsonReader(Reader):
 
     def read(self, path: Path, stream: BinaryIO) -> Iterator[Observation]:
         display = str(path)
-        for number, line in enumerate(iter_lines(stream, display), 1):
-            if not line.strip():
-                continue
+        for number, record in json_objects(stream, display):
             where = Location(display, number)
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                raise InputError(where, f"not JSON: {exc}") from None
-            if not isinstance(record, dict):
-                raise InputError(where, "a Zeek JSON log line must be an object")
             if query := _zeek_query({k: _text(v) for k, v in record.items()}, where):
                 yield _observation(query, self.name, display, number)
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from rootout.errors import InputError, Location
 from rootout.ingest.base import Reader, register
-from rootout.ingest.textio import file_asset, iter_lines, parse_time
+from rootout.ingest.textio import file_asset, iter_lines, json_objects, parse_time
 from rootout.model.observation import (
     FIELD_KINDS,
     Asset,
@@ -213,16 +213,7 @@ class GenericJsonLinesReader(MappedReader):
     def read(self, path: Path, stream: BinaryIO) -> Iterator[Observation]:
         display = str(path)
         self._require_map(display)
-        for number, line in enumerate(iter_lines(stream, display), 1):
-            if not line.strip():
-                continue
-            where = Location(display, number)
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                raise InputError(where, f"not JSON: {exc}") from None
-            if not isinstance(record, dict):
-                raise InputError(where, "each line must be a JSON object")
+        for number, record in json_objects(stream, display):
             values = {str(k): _text(v) for k, v in record.items()}
             values.update({col: _text(_lookup(record, col)) for col in self.column_map.values()})
             found = self._observation(values, display, number, "")
