@@ -267,3 +267,19 @@ def test_a_product_name_on_a_leftover_service_is_residual_evidence(catalog: Cata
         catalog, obs(ObservationKind.SERVICE, host="h-left", name="Parentco Antivirus")
     )
     assert (finding.basis, finding.evidence) == (Basis.RESIDUAL, "artifact")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literal"),
+    [
+        (r"kaspersky\s+security\s+for\s+windows\s+server", "kaspersky"),
+        (r"(a|b)kav4fs", "kav4fs"),
+        (r"^KAV\d+ for Check Point", " for check point"),
+        (r"(ab)+", ""),
+        (r"[", ""),
+    ],
+)
+def test_regex_prefilter_uses_a_literal_every_match_contains(pattern: str, literal: str) -> None:
+    from rootout.match.index import required_literal
+
+    assert required_literal(pattern) == literal

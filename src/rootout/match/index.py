@@ -11,17 +11,23 @@ decides.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 import ahocorasick
 
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.model import MatchMode, SignatureKind
+from rootout.match.normalize import fold
 from rootout.match.verify import key_for, pattern_key
 
 MIN_LITERAL = 3
+# CPython's own parse of a pattern (no public API, no type stubs), to find its literals
+_parser: Any = importlib.import_module("re._parser")
+_constants: Any = importlib.import_module("re._constants")
 
 
 @dataclass
@@ -85,8 +91,12 @@ class CompiledIndex:
                 _add(index.literals, literal, signature_id)
             else:
                 index.always.add(signature_id)
-        else:  # regex
-            index.always.add(signature_id)
+        else:  # regex: prefilter on a literal every match must contain, when there is one
+            literal = required_literal(pattern)
+            if len(literal) >= MIN_LITERAL:
+                _add(index.literals, literal, signature_id)
+            else:
+                index.always.add(signature_id)
 
     def kinds(self) -> frozenset[SignatureKind]:
         return frozenset(self._kinds)
@@ -114,8 +124,9 @@ class CompiledIndex:
             elif mode is MatchMode.SUFFIX:
                 for length, table in index.suffix.items():
                     found |= table.get(key[-length:], set())
-            elif mode is MatchMode.GLOB and index.automaton is not None:
-                for _, literal in index.automaton.iter(key):
+            elif mode in (MatchMode.GLOB, MatchMode.REGEX) and index.automaton is not None:
+                text = key if mode is MatchMode.GLOB else fold(key)
+                for _, literal in index.automaton.iter(text):
                     found |= index.literals[literal]
         return found
 
@@ -135,6 +146,27 @@ class CompiledIndex:
                     if hit:
                         found |= hit
         return found
+
+
+def required_literal(pattern: str) -> str:
+    """The longest run of plain characters that every match of ``pattern`` contains.
+
+    Only top-level literals count (not those inside alternations, groups or
+    repeats, which a match may skip); returned case-folded, since signatures
+    match case-insensitively. Empty when the pattern does not parse or has none.
+    """
+    try:
+        parsed = _parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return ""
+    best = current = ""
+    for op, value in parsed:
+        if op is _constants.LITERAL:
+            current += chr(value)
+            best = max(best, current, key=len)
+        else:
+            current = ""
+    return fold(best)
 
 
 def _ngram_hits(index: _KindIndex, key: str) -> set[str]:
