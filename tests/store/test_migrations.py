@@ -21,5 +21,5 @@ def test_migrating_twice_is_harmless(db_url: str) -> None:
     connect(db_url).dispose()
     engine = connect(db_url)
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"
     engine.dispose()

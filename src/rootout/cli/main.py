@@ -18,6 +18,7 @@ from rootout.cli import (
     findings_cmd,
     report_cmd,
     scan_cmd,
+    serve_cmd,
 )
 from rootout.errors import CatalogError, RootoutError
 
@@ -53,6 +54,8 @@ app.add_typer(case_cmd.app, name="case")
 app.command("scan")(scan_cmd.scan)
 app.command("report")(report_cmd.report)
 app.add_typer(attest_cmd.app, name="attest")
+app.command("serve")(serve_cmd.serve)
+app.add_typer(serve_cmd.admin, name="admin")
 
 
 def fatal(exc: RootoutError) -> NoReturn:
