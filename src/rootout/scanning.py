@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+
 from rootout.cases.verify import verify_after_scan
 from rootout.catalog.cache import load_compiled
 from rootout.catalog.catalog import Catalog
@@ -189,12 +191,16 @@ def store_observations(
     read: ScanResult,
     *,
     db: str | None = None,
+    engine: Engine | None = None,
     tenant: str = repo.DEFAULT_TENANT,
     catalog_dirs: Sequence[Path] = (),
     label: str | None = None,
     today: dt.date | None = None,
 ) -> ScanOutcome:
-    """Match and store observations that were read elsewhere (a collector, an agent upload)."""
+    """Match and store observations that were read elsewhere (a collector, an agent upload).
+
+    A long-running caller (the server) passes its own ``engine``; otherwise one is
+    opened for ``db`` and disposed of when the scan is stored."""
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
@@ -203,7 +209,7 @@ def store_observations(
     for observation in read.iter_observations():
         session.add(observation)
         tally.add(observation)
-    return _store(read, catalog, session, tally, started, db, tenant, label)
+    return _store(read, catalog, session, tally, started, engine or db, tenant, label)
 
 
 def _store(
@@ -212,7 +218,7 @@ def _store(
     session: MatchSession,
     tally: _Tally,
     started: dt.datetime,
-    db: str | None,
+    store: Engine | str | None,
     tenant: str,
     label: str | None,
 ) -> ScanOutcome:
@@ -236,8 +242,12 @@ def _store(
             "observations_by_format": dict(coverage.observations_by_format),
         },
     )
-    engine = connect(db)
-    saved = repo.save_scan(engine, record, findings, catalog, tenant=tenant)
-    if not saved.reused:
-        verify_after_scan(engine, saved.scan_id, tenant)
+    engine = store if isinstance(store, Engine) else connect(store)
+    try:
+        saved = repo.save_scan(engine, record, findings, catalog, tenant=tenant)
+        if not saved.reused:
+            verify_after_scan(engine, saved.scan_id, tenant)
+    finally:
+        if engine is not store:
+            engine.dispose()
     return ScanOutcome(saved.scan_id, saved.reused, catalog, read, findings, saved, record.assets)

@@ -128,7 +128,6 @@ def ingest(
     upload: Upload,
     *,
     engine: Engine,
-    db_url: str,
     tenant: str,
     actor: str,
     limit: int,
@@ -143,11 +142,11 @@ def ingest(
         shutil.rmtree(root, ignore_errors=True)
     try:
         outcome = store_observations(
-            read, db=db_url, tenant=tenant, label=upload.label, today=today
+            read, engine=engine, tenant=tenant, label=upload.label, today=today
         )
     except IntegrityError:  # a concurrent upload stored the same scan or asset first: rerun
         outcome = store_observations(
-            read, db=db_url, tenant=tenant, label=upload.label, today=today
+            read, engine=engine, tenant=tenant, label=upload.label, today=today
         )
     with engine.begin() as conn:
         detail = {"files": [r.path for r in read.inputs], "reused": outcome.reused}

@@ -55,7 +55,6 @@ def upload_scan(
     stored = uploads.ingest(
         uploads.Upload(file.file, file.filename, folder, label, format),
         engine=server.engine,
-        db_url=server.db_url,
         tenant=caller.tenant,
         actor=caller.actor,
         limit=server.settings.max_upload_bytes,
