@@ -24,6 +24,7 @@ from rootout import scanning
 from rootout.catalog.model import Confidence
 from rootout.cli.common import DbOpt, TenantOpt
 from rootout.cli.summary import FailOn, print_findings
+from rootout.engine import EngineName, choose_engine, scan_bulk
 from rootout.ingest.base import all_readers
 from rootout.ingest.formats.generic import MappedReader, parse_column_map
 from rootout.ingest.scan import InputRecord, ScanResult
@@ -56,6 +57,16 @@ FailOnOpt = typer.Option(
     help="Exit 1 when active findings at or above this confidence exist: low, medium, high, none.",
 )
 CatalogOpt = typer.Option(None, "--catalog", "-c", help="Extra catalog pack file or folder.")
+EngineOpt = typer.Option(
+    EngineName.AUTO,
+    "--engine",
+    help="Where the candidate stage runs for tabular inputs (CSV, Parquet, JSON lines): "
+    "auto (python for small inputs, duckdb for large ones), python, duckdb or spark. "
+    "See docs/scale.md.",
+)
+SparkRemoteOpt = typer.Option(
+    None, "--spark-remote", help="Spark Connect URL (sc://host:15002) for --engine spark."
+)
 
 
 def scan(
@@ -72,23 +83,44 @@ def scan(
     ),
     db: str | None = DbOpt,
     tenant: str = TenantOpt,
+    engine: EngineName = EngineOpt,
+    spark_remote: str | None = SparkRemoteOpt,
 ) -> None:
     """Scan inputs (inventories, SBOMs, network scans, logs, certificates) and store findings.
 
     With no PATH, scan this machine: installed packages, services, drivers, processes,
     certificates, browser extensions and neighbours (see docs/inputs/collect.md)."""
     mapping = _column_map(format, column_map or [])
+    tabular = [] if this_machine else paths or []  # collecting this machine: the readers' path
+    choice = choose_engine(
+        tabular, requested=engine, input_format=format, spark_remote=spark_remote
+    )
+    if choice.tabular:
+        out.print(choice.describe(), markup=False)
     with _progress() as report:
-        outcome = scanning.scan(
-            paths or [],
-            db=db,
-            tenant=tenant,
-            input_format=format,
-            column_map=mapping,
-            catalog_dirs=catalog_dirs or [],
-            progress=report,
-            this_machine=this_machine or not paths,
-        )
+        if choice.bulk:
+            outcome = scan_bulk(
+                paths or [],
+                engine=choice.engine,
+                db=db,
+                tenant=tenant,
+                input_format=format,
+                column_map=mapping,
+                catalog_dirs=catalog_dirs or [],
+                progress=report,
+                spark_remote=spark_remote,
+            )
+        else:
+            outcome = scanning.scan(
+                paths or [],
+                db=db,
+                tenant=tenant,
+                input_format=format,
+                column_map=mapping,
+                catalog_dirs=catalog_dirs or [],
+                progress=report,
+                this_machine=this_machine or not paths,
+            )
     print_result(outcome.read, outcome.assets if details else None)
     print_findings(outcome)
     raise typer.Exit(exit_code(outcome, fail_on))
@@ -108,7 +140,7 @@ def _column_map(format: str | None, specs: list[str]) -> dict[str, str] | None:
     if not specs:
         return None
     reader = all_readers().get(format or "")
-    if reader is None or not issubclass(reader, MappedReader):
+    if format != "parquet" and (reader is None or not issubclass(reader, MappedReader)):
         raise typer.BadParameter("--map needs --format csv or --format jsonl", param_hint="--map")
     try:
         return parse_column_map(specs)
