@@ -41,6 +41,7 @@ fmt: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval
+	$(BIN)/python -m tests.procurement.eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

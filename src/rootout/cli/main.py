@@ -14,6 +14,7 @@ from rootout.cli import (
     attest_cmd,
     case_cmd,
     catalog_cmd,
+    contracts_cmd,
     exceptions_cmd,
     findings_cmd,
     report_cmd,
@@ -54,6 +55,7 @@ app.add_typer(case_cmd.app, name="case")
 app.command("scan")(scan_cmd.scan)
 app.command("report")(report_cmd.report)
 app.add_typer(attest_cmd.app, name="attest")
+app.add_typer(contracts_cmd.app, name="contracts")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(serve_cmd.admin, name="admin")
 

@@ -7,6 +7,12 @@ A reader turns one input stream into Observations. It must:
 * raise :class:`~rootout.errors.InputError` naming the file and position (line,
   JSON pointer, or XML line) for malformed input, and nothing else;
 * know nothing about vendors.
+
+Record-oriented readers of large files (a contracts CSV of millions of rows)
+may instead report one bad record with :meth:`Reader.bad_record` and go on:
+the scanner listens (``on_bad_record``), counts them and names the first ones
+with file and line in the input's record. Without a listener a skipped record
+raises, as before.
 """
 
 from __future__ import annotations
@@ -14,11 +20,15 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, ClassVar
 
+from rootout.errors import InputError
 from rootout.model.observation import Observation
+
+BadRecordListener = Callable[[InputError, bool], None]
+"""Called with the error and whether the record was skipped (False: read in part)."""
 
 _READERS: dict[str, type[Reader]] = {}
 
@@ -32,6 +42,15 @@ class Reader(ABC):
     """One line for ``rootout formats`` and docs/inputs.md."""
     priority: ClassVar[int] = 50
     """Detection order: lower sniffs first (specific formats before generic ones)."""
+    on_bad_record: BadRecordListener | None = None
+    """Set by the scanner on the instance: where :meth:`bad_record` reports."""
+
+    def bad_record(self, error: InputError, *, skipped: bool = True) -> None:
+        """Report one bad record and go on; with nobody listening a skipped record raises ``error``."""
+        if self.on_bad_record is not None:
+            self.on_bad_record(error, skipped)
+        elif skipped:
+            raise error
 
     @classmethod
     @abstractmethod

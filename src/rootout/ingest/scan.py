@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO
@@ -58,6 +58,8 @@ class InputRecord:
     """Why it was not (completely) read: an InputError message with file and position."""
     archive: bool = False
     """The input is an archive (``format`` is then gzip, zip or tar)."""
+    bad_records: int = 0
+    """Records the reader skipped or read in part, and reported (``error`` names the first ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +75,12 @@ class Coverage:
     observations: int
     observations_by_format: Mapping[str, int]
     inputs_by_format: Mapping[str, int]
+    bad_records: int = 0
 
     @property
     def complete(self) -> bool:
-        """Every input was read (skipped links and special files do not count against it)."""
-        return self.failed == 0 and self.unrecognised == 0
+        """Every input was read whole (skipped links and special files do not count against it)."""
+        return self.failed == 0 and self.unrecognised == 0 and self.bad_records == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +96,9 @@ class ScanResult:
 
     @property
     def problems(self) -> tuple[InputRecord, ...]:
-        """Inputs that failed, were not recognised, or were skipped."""
+        """Inputs that failed, were not recognised, were skipped, or had bad records."""
         bad = (InputStatus.FAILED, InputStatus.UNRECOGNISED, InputStatus.SKIPPED)
-        return tuple(record for record in self.inputs if record.status in bad)
+        return tuple(r for r in self.inputs if r.status in bad or r.bad_records)
 
     @property
     def coverage(self) -> Coverage:
@@ -116,6 +119,33 @@ class ScanResult:
             observations=self.total if self.total >= 0 else len(self.observations),
             observations_by_format=dict(sorted(by_format.items())),
             inputs_by_format=dict(sorted(inputs_by_format.items())),
+            bad_records=sum(record.bad_records for record in self.inputs),
+        )
+
+
+class BadRecords:
+    """Bad records one reader reported: counted, the first few kept with file and line."""
+
+    KEEP = 5
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.count = 0
+        self.skipped = 0
+        self.first: list[str] = []
+
+    def add(self, error: InputError, skipped: bool) -> None:
+        self.count += 1
+        self.skipped += skipped
+        if len(self.first) < self.KEEP:
+            self.first.append(str(error))
+
+    def summary(self) -> str:
+        if not self.count:
+            return ""
+        return (
+            f"{self.display}: {self.count} bad record(s), {self.skipped} skipped, "
+            f"{self.count - self.skipped} read in part; first: {'; '.join(self.first)}"
         )
 
 
@@ -270,9 +300,12 @@ class _Scan:
         self, reader: type[Reader], display: str, tap: Tap, stream: BinaryIO, budget: Budget
     ) -> None:
         count, error = 0, ""
+        bad = BadRecords(display)
         try:
             sink = self.sink
-            for observation in self.make(reader).read(Path(display), stream):
+            instance = self.make(reader)
+            instance.on_bad_record = bad.add
+            for observation in instance.read(Path(display), stream):
                 sink(observation)
                 count += 1
         except InputError as exc:  # an ArchiveLimitError too: budget.exceeded is set
@@ -288,7 +321,9 @@ class _Scan:
         if budget.exceeded:
             self._limit_hit(display, reader.name, count, tap, budget.exceeded)
         status = InputStatus.FAILED if error else InputStatus.READ
-        self.records.append(InputRecord(display, status, reader.name, count, sha256, size, error))
+        error = "; ".join(e for e in (error, bad.summary()) if e)
+        record = InputRecord(display, status, reader.name, count, sha256, size, error)
+        self.records.append(replace(record, bad_records=bad.count))
 
     def _archive(
         self,

@@ -1,0 +1,154 @@
+"""``rootout contracts scan`` as a library call: read, match, store, and total.
+
+Inputs go one of two ways:
+
+* the plain readers (every format: CSV, ZIP parts, API JSON, FPDS ATOM), through
+  the scanner, each observation to the matcher as it is read;
+* the DuckDB path (:mod:`rootout.procurement.bulk`) for USAspending CSV files
+  (plain or ``.gz``) of at least ``bulk_from`` bytes with ``engine="auto"``, or
+  every one with ``engine="duckdb"``.
+
+Both feed one :class:`~rootout.procurement.actions.ActionCollector`; only the
+observations that hit are kept. They are stored as one scan
+(:func:`rootout.scanning.store_observations`: the findings are the ones
+``rootout scan`` stores for the same files) and summarised per action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import duckdb
+
+from rootout.catalog.cache import load_compiled
+from rootout.config import load_settings
+from rootout.errors import RootoutError
+from rootout.ingest.base import all_readers
+from rootout.ingest.scan import InputRecord, InputStatus, ScanResult, read_inputs
+from rootout.ingest.textio import sniff_encoding
+from rootout.match.engine import Matcher
+from rootout.match.orgname import OrgNameIndex
+from rootout.procurement import bulk
+from rootout.procurement.actions import ActionCollector
+from rootout.procurement.analysis import Summary, summarise
+from rootout.scanning import ScanOutcome, store_observations
+from rootout.store import repository as repo
+
+BULK_FROM_BYTES = 64 * 1024 * 1024
+CSV_READERS = ("usaspending-transactions", "usaspending-awards")
+Progress = Callable[[int, int], None]
+
+
+class Engine(StrEnum):
+    AUTO = "auto"
+    PYTHON = "python"
+    DUCKDB = "duckdb"
+
+
+@dataclass(frozen=True)
+class ContractsOutcome:
+    stored: ScanOutcome
+    summary: Summary
+    read: ScanResult
+    bulk: tuple[bulk.BulkResult, ...]
+
+
+def _files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path).parts
+                if child.is_file() and not any(p.startswith(".") for p in relative):
+                    yield child
+        else:
+            yield path
+
+
+def _head(path: Path) -> bytes:
+    try:
+        if path.name.endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                return handle.read(65536)
+        with path.open("rb") as handle:
+            return handle.read(65536)
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return b""
+
+
+def wants_bulk(path: Path, engine: Engine, bulk_from: int) -> bool:
+    """A USAspending CSV in UTF-8 that the DuckDB path should read."""
+    if engine is Engine.PYTHON or not path.is_file() or path.suffix.lower() == ".zip":
+        return False
+    if engine is Engine.AUTO and path.stat().st_size < bulk_from:
+        return False
+    head = _head(path)
+    if sniff_encoding(head) not in ("utf-8", "utf-8-sig"):
+        return False
+    readers = all_readers()
+    return any(
+        readers[name].sniff(Path(path.name.removesuffix(".gz")), head) for name in CSV_READERS
+    )
+
+
+def scan_contracts(
+    paths: Sequence[Path],
+    *,
+    engine: Engine = Engine.AUTO,
+    db: str | None = None,
+    tenant: str = repo.DEFAULT_TENANT,
+    catalog_dirs: Sequence[Path] = (),
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    label: str | None = None,
+    bulk_from: int = BULK_FROM_BYTES,
+    memory_limit: str = "512MB",
+) -> ContractsOutcome:
+    """Read contract files, store the findings as one scan, and total the actions."""
+    settings = load_settings()
+    catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
+    org_names = OrgNameIndex(
+        catalog, name_threshold=settings.name_threshold, token_threshold=settings.token_threshold
+    )
+    matcher = Matcher(catalog, index=index, today=today, org_names=org_names)
+    collector = ActionCollector(matcher)
+    files = list(_files(paths))
+    fast = [path for path in files if wants_bulk(path, engine, bulk_from)]
+    slow = [path for path in files if path not in fast]
+    grand = sum(path.stat().st_size for path in files if path.is_file()) or 1
+    offset = 0
+
+    def report(done: int, _total: int) -> None:
+        if progress is not None:
+            progress(offset + done, grand)
+
+    read = read_inputs(slow, progress=report, sink=collector.add) if slow else ScanResult((), ())
+    records: list[InputRecord] = list(read.inputs)
+    total = max(read.total, 0)
+    offset = sum(path.stat().st_size for path in slow if path.is_file())
+    results = []
+    for path in fast:
+        try:
+            result = bulk.scan_file(
+                path, collector.add, matcher, progress=report, memory_limit=memory_limit
+            )
+        except (RootoutError, duckdb.Error, OSError) as exc:
+            records.append(
+                InputRecord(str(path), InputStatus.FAILED, "duckdb", error=f"{path}: {exc}")
+            )
+            continue
+        finally:
+            offset += path.stat().st_size if path.is_file() else 0
+        results.append(result)
+        records.append(result.record)
+        total += result.record.count
+    merged = ScanResult(tuple(records), tuple(collector.kept), total)
+    stored = store_observations(
+        merged, db=db, tenant=tenant, catalog_dirs=catalog_dirs, label=label, today=today
+    )
+    summary = summarise(collector.actions(), catalog)
+    return ContractsOutcome(stored, summary, merged, tuple(results))
