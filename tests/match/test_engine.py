@@ -283,3 +283,25 @@ def test_regex_prefilter_uses_a_literal_every_match_contains(pattern: str, liter
     from rootout.match.index import required_literal
 
     assert required_literal(pattern) == literal
+
+
+def test_a_parent_uei_on_a_contract_reaches_the_covered_parent(tmp_path: Path) -> None:
+    pack = (FIXTURES / "catalog" / "engine" / "engine.yaml").read_text()
+    pack = pack.replace(
+        "  - {id: e.parent, name: Parentco Lab, sources: [src.t]}",
+        "  - {id: e.parent, name: Parentco Lab, sources: [src.t],\n"
+        "     identifiers: [{scheme: uei, value: PARENT123456, sources: [src.t]}]}",
+    )
+    (tmp_path / "p.yaml").write_text(pack)
+    catalog = load_catalog([tmp_path / "p.yaml"], builtin=False)
+    award = obs(
+        ObservationKind.CONTRACT_AWARD,
+        supplier="Unrelated Subsidiary LLC",
+        parent_uei="parent123456",
+    )
+    (finding,) = run(catalog, award)
+    assert (finding.entity, finding.matched_field, finding.basis) == (
+        "e.parent",
+        "parent_uei",
+        Basis.PROCUREMENT,
+    )

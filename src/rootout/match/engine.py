@@ -136,8 +136,8 @@ class Matcher:
 
     def _identifier_hits(self, observation: Observation, on: dt.date) -> list[Hit]:
         found = []
-        for scheme in IDENTIFIER_FIELDS:
-            value = observation.fields.get(scheme)
+        for field_name, scheme in IDENTIFIER_FIELDS.items():
+            value = observation.fields.get(field_name)
             entity = self.org_names.by_identifier(scheme, value) if value else None
             if entity is not None and value:
                 signature = self.org_names.id_signatures[entity]
@@ -149,7 +149,7 @@ class Matcher:
                     value,
                     f"{scheme.upper()} listed for the entity",
                 )
-                found.append(Hit(observation, scheme, signature, verdict, on))
+                found.append(Hit(observation, field_name, signature, verdict, on))
         return found
 
     def hits(self, observation: Observation) -> list[Hit]:

@@ -116,10 +116,13 @@ _CYRILLIC = dict(
 )
 
 
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+
+
 def fold(text: str) -> str:
     """NFKC, case-fold, and transliterate Cyrillic."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    if any("\u0400" <= ch <= "\u04ff" for ch in folded):
+    if _CYRILLIC_RE.search(folded):
         folded = "".join(_CYRILLIC.get(ch, ch) for ch in folded)
     return folded
 

@@ -123,11 +123,21 @@ GENERIC_WORDS = frozenset(
     ]
 )
 LEGAL_TAILS = ("co", "ltd", "inc", "corp", "llc")
+_GLUED = frozenset(word + tail for word in GENERIC_WORDS for tail in LEGAL_TAILS)
+"""A generic word with a legal form glued on, as registries write them ("technologyco")."""
 FULL_NAME_FLOOR = 80.0
 """Besides the distinctive tokens, the whole normalised names (generic words included,
 token order ignored) must be this similar: a lone distinctive token such as "mobile" or
 "unicom" is not enough when the rest of the name is unrelated ("Smobile", "Unico")."""
-IDENTIFIER_FIELDS = ("uei", "cage", "duns", "lei")
+IDENTIFIER_FIELDS = {
+    "uei": "uei",
+    "cage": "cage",
+    "duns": "duns",
+    "lei": "lei",
+    "parent_uei": "uei",  # a covered parent's identifier on a subsidiary's contract
+    "parent_duns": "duns",
+}
+"""Observation fields holding registry identifiers, and the scheme each is compared under."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +154,7 @@ def distinctive(name: str) -> tuple[str, ...]:
     for token in norm.org_name(name).split():
         if token in GENERIC_WORDS or token.isdigit():
             continue
-        if any(token == w + tail for w in GENERIC_WORDS for tail in LEGAL_TAILS):
+        if token in _GLUED:
             continue
         result.append(token)
     return tuple(result)
