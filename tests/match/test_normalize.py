@@ -72,3 +72,11 @@ def test_simplified_text_has_no_punctuation_or_double_spaces(value: str) -> None
 @given(st.text(alphabet="0123456789abcdefABCDEF:-. ", max_size=40))
 def test_hex_only_keeps_only_upper_hex(value: str) -> None:
     assert set(norm.hex_only(value)) <= set("0123456789ABCDEF")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("S07.UPD.Kaspersky.COM.", "s07.upd.kaspersky.com"), ("0\r.", "0"), ("a. .", "a")],
+)
+def test_domains_lose_trailing_dots_and_spaces(raw: str, expected: str) -> None:
+    assert norm.domain(raw) == expected

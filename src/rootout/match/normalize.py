@@ -179,4 +179,7 @@ def hex_only(text: str) -> str:
 
 def domain(text: str) -> str:
     """A DNS name in lower case without a trailing dot."""
-    return fold(text).strip().rstrip(".")
+    value = fold(text).strip()
+    while value.endswith("."):
+        value = value[:-1].rstrip()
+    return value
