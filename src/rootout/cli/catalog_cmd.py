@@ -227,3 +227,81 @@ def schema_cmd(
         typer.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@app.command("keygen")
+def keygen_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the key pair.")],
+) -> None:
+    """Make an Ed25519 key pair for signing catalog bundles (private key mode 0600)."""
+    from rootout.catalog import bundle
+
+    private, public = bundle.generate_keys(output)
+    out.print(f"private key: {private} (keep it offline)\npublic key:  {public}", markup=False)
+
+
+@app.command("bundle")
+def bundle_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Bundle file to write.")],
+    key: Annotated[Path, typer.Option("--key", help="Ed25519 private key (PEM).")],
+    changelog: Annotated[str, typer.Option(help="What changed, for reviewers.")] = "",
+    packs: Annotated[Path | None, typer.Option(help="Pack folder (default: built-in).")] = None,
+    oui: Annotated[Path | None, typer.Option(help="OUI registry file to ship.")] = None,
+    catalog_version: Annotated[
+        str | None, typer.Option(help="Version (default: the packs' highest version).")
+    ] = None,
+) -> None:
+    """Write a signed catalog bundle: packs, OUI data and a manifest of SHA-256s."""
+    from rootout.catalog import bundle
+
+    manifest = bundle.make_bundle(
+        output,
+        key,
+        packs=packs or bundle.DEFAULT_PACKS,
+        oui=oui or bundle.DEFAULT_OUI,
+        changelog=changelog,
+        catalog_version=catalog_version,
+    )
+    out.print(f"wrote {output}: {bundle.manifest_summary(manifest)}", markup=False)
+
+
+@app.command("install")
+def install_cmd(
+    path: Annotated[Path, typer.Argument(help="Bundle file.")],
+    trust: Annotated[
+        list[Path] | None, typer.Option("--trust", help="Trusted public key (repeatable).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Allow installing an older catalog.")] = False,
+) -> None:
+    """Verify a bundle's signature and hashes, then install it; the old one is kept."""
+    from rootout.catalog import bundle
+
+    manifest = bundle.install_bundle(path, bundle.trusted_keys(trust or []), force=force)
+    home = bundle.catalog_home()
+    out.print(f"installed {bundle.manifest_summary(manifest)} in {home}", markup=False)
+
+
+@app.command("rollback")
+def rollback_cmd() -> None:
+    """Go back to the previously installed catalog (run again to undo)."""
+    from rootout.catalog import bundle
+
+    manifest = bundle.rollback()
+    out.print(f"current: {bundle.manifest_summary(manifest)}", markup=False)
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="Old pack folder or bundle file.")],
+    new: Annotated[Path, typer.Argument(help="New pack folder or bundle file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Show objects added, removed and changed (with the changed fields) between catalogs."""
+    from rootout.catalog.diff import diff_json, diff_lines, diff_paths
+
+    result = diff_paths(old, new)
+    if as_json:
+        typer.echo(diff_json(result))
+        return
+    for line in diff_lines(result):
+        out.print(line, markup=False)
