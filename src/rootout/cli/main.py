@@ -16,6 +16,7 @@ from rootout.cli import (
     catalog_cmd,
     contracts_cmd,
     exceptions_cmd,
+    export_cmd,
     findings_cmd,
     report_cmd,
     scan_cmd,
@@ -45,6 +46,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(export_cmd.app, name="export")
 app.command("findings")(findings_cmd.findings)
 app.command("explain")(findings_cmd.explain)
 app.command("diff")(findings_cmd.diff)
