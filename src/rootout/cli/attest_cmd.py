@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from rootout.cli.common import DbOpt, load_configured_catalog
-from rootout.report.attest_verify import verify as verify_attestation
 from rootout.store.db import connect
 
 app = typer.Typer(help="Absence attestations.", no_args_is_help=True)
@@ -19,6 +18,8 @@ def verify(
     db: str | None = DbOpt,
 ) -> None:
     """Recompute an attestation from the store: valid (exit 0) or changed, with what (exit 1)."""
+    from rootout.report.attest_verify import verify as verify_attestation  # only when run
+
     result = verify_attestation(file, connect(db), load_configured_catalog())
     if result.valid:
         typer.echo(f"valid: sha256 {result.sha256}; the store still holds exactly this record")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -17,10 +19,19 @@ from rich.table import Table
 from rich.text import Text
 
 from rootout.cli.common import DbOpt, TenantOpt
-from rootout.procurement.analysis import Summary, Total
-from rootout.procurement.export import source, to_csv, to_json, vendors
-from rootout.procurement.html import money, to_html
-from rootout.procurement.pipeline import ContractsOutcome, Engine, scan_contracts
+
+if TYPE_CHECKING:  # the procurement package (and DuckDB) load only when a command runs
+    from rootout.procurement.analysis import Summary, Total
+    from rootout.procurement.pipeline import ContractsOutcome
+
+
+class Engine(StrEnum):
+    """Mirrors rootout.procurement.pipeline.Engine without importing it at start-up."""
+
+    AUTO = "auto"
+    PYTHON = "python"
+    DUCKDB = "duckdb"
+
 
 app = typer.Typer(
     help="Public procurement records: purchases from covered vendors, by agency and date.",
@@ -70,10 +81,12 @@ def scan(
     tenant: str = TenantOpt,
 ) -> None:
     """Read contract records, store the findings, and print totals (actions after a prohibition first)."""
+    from rootout.procurement import pipeline
+
     with _progress() as report:
-        outcome = scan_contracts(
+        outcome = pipeline.scan_contracts(
             paths,
-            engine=engine,
+            engine=pipeline.Engine(engine.value),
             db=db,
             tenant=tenant,
             catalog_dirs=catalog_dirs or [],
@@ -82,6 +95,9 @@ def scan(
             memory_limit=memory_limit,
         )
     print_outcome(outcome, top)
+    from rootout.procurement.export import to_csv, to_json
+    from rootout.procurement.html import to_html
+
     summary, inputs = outcome.summary, outcome.read.inputs
     scan_id, version = outcome.stored.scan_id, outcome.stored.catalog.version
     writers: list[tuple[Path | None, Callable[[], str]]] = [
@@ -107,6 +123,8 @@ def _table(title: str, columns: Sequence[str]) -> Table:
 
 
 def _totals(title: str, names: Sequence[str], totals: Sequence[Total], top: int) -> Table:
+    from rootout.procurement.html import money
+
     table = _table(title, [*names, "actions", "amount"])
     for total in totals[:top]:
         table.add_row(*(Text(k) for k in total.key), str(total.actions), money(total.amount))
@@ -116,6 +134,8 @@ def _totals(title: str, names: Sequence[str], totals: Sequence[Total], top: int)
 
 
 def print_outcome(outcome: ContractsOutcome, top: int = TOP) -> None:
+    from rootout.procurement.html import money
+
     summary = outcome.summary
     _print_inputs(outcome)
     _print_after(summary, top)
@@ -171,6 +191,9 @@ def _print_inputs(outcome: ContractsOutcome) -> None:
 
 
 def _print_after(summary: Summary, top: int) -> None:
+    from rootout.procurement.export import source, vendors
+    from rootout.procurement.html import money
+
     after = summary.after_prohibition
     columns = (
         "date",

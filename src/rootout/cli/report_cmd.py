@@ -10,7 +10,6 @@ import typer
 
 from rootout.cli.common import DbOpt, TenantOpt, load_configured_catalog
 from rootout.report import formats
-from rootout.report.data import Scope, gather
 from rootout.store.db import connect
 
 FORMAT_HELP = "; ".join(f"{f.name}: {f.summary}" for f in formats.FORMATS.values())
@@ -37,6 +36,8 @@ def report(
     chosen = formats.get_format(fmt)
     if output is None and chosen.default == "pdf":
         raise formats.ReportError(f"--format {fmt} writes PDF: give a file with -o")
+    from rootout.report.data import Scope, gather  # only when run: it loads the store layer
+
     scope = Scope(since=since.date() if since else None, asset=asset, case=case)
     data = gather(connect(db), load_configured_catalog(), tenant=tenant, scope=scope)
     content = formats.render(fmt, data, output)
