@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +45,7 @@ class ScanOutcome:
     assets: tuple[repo.AssetSeen, ...] = ()
 
 
-def _matcher(
+def matcher_for(
     catalog: Catalog, index: CompiledIndex, today: dt.date | None, settings: Settings
 ) -> Matcher:
     org_names = OrgNameIndex(
@@ -83,13 +83,6 @@ class _Tally:
             )
             for key in sorted(self.counts)
         )
-
-
-def assets_seen(observations: Iterable[Observation]) -> tuple[repo.AssetSeen, ...]:
-    tally = _Tally()
-    for observation in observations:
-        tally.add(observation)
-    return tally.assets()
 
 
 def input_records(records: Sequence[ReadRecord]) -> tuple[repo.InputRecord, ...]:
@@ -169,7 +162,7 @@ def scan(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    session = _matcher(catalog, index, today, settings).session()
+    session = matcher_for(catalog, index, today, settings).session()
     tally = _Tally()
 
     def sink(observation: Observation) -> None:
@@ -204,7 +197,7 @@ def store_observations(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    session = _matcher(catalog, index, today, settings).session()
+    session = matcher_for(catalog, index, today, settings).session()
     tally = _Tally()
     for observation in read.iter_observations():
         session.add(observation)

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.model import Confidence, MatchMode, SignatureKind
 from rootout.match import normalize as norm
-from rootout.match.verify import Verdict, guard_hits, verify
+from rootout.match.verify import Verdict, verify
 
 TEXT_KINDS: tuple[SignatureKind, ...] = tuple(k for k in SignatureKind)
 NEAR_THRESHOLD = 70.0
@@ -196,9 +196,3 @@ def _closest(word: str, words: tuple[str, ...]) -> str | None:
     scored = [(fuzz.ratio(word, w), w) for w in words if len(w) >= MIN_NAME]
     score, closest = max(scored, default=(0.0, ""))
     return closest if score >= 80 else None
-
-
-def guard_reason(catalog: Catalog, signature_id: str, text: str) -> list[str]:
-    """Reasons the guards of one signature give for ``text`` (for ``catalog show``)."""
-    signature = catalog.signatures[signature_id]
-    return [g.reason for g in signature.guards if guard_hits(g, signature.kind, text)]

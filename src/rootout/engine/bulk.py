@@ -167,7 +167,7 @@ def scan_bulk(
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
-    session = scanning._matcher(catalog, index, today, settings).session()
+    session = scanning.matcher_for(catalog, index, today, settings).session()
     tally = AssetTally()
     records: list[InputRecord] = []
     todo = sources(paths, input_format)

@@ -29,8 +29,6 @@ from rootout.ingest.formats.generic import (
     GenericCsvReader,
     GenericJsonLinesReader,
     MappedReader,
-    _lookup,
-    _text,
 )
 from rootout.model.observation import FIELD_KINDS, Observation
 
@@ -179,9 +177,7 @@ def _json_observation(reader: MappedReader, text: str, path: str, line: int) -> 
         raise InputError(where, f"not JSON: {exc}") from None
     if not isinstance(record, dict):
         raise InputError(where, "each line must be a JSON object")
-    values = {str(k): _text(v) for k, v in record.items()}
-    values.update({col: _text(_lookup(record, col)) for col in reader.column_map.values()})
-    return reader._observation(values, path, line, "")
+    return reader.record_observation(record, path, line)
 
 
 def csv_header(source: TabularSource) -> tuple[str, ...]:

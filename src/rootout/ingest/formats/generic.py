@@ -114,6 +114,14 @@ class MappedReader(Reader):
         if not self.column_map.keys() - SPECIAL_KEYS:
             raise InputError(Location(path), f"--format {self.name} needs --map FIELD=COLUMN,...")
 
+    def record_observation(
+        self, record: Mapping[str, Any], display: str, line: int
+    ) -> Observation | None:
+        """The observation of one JSON object, through the column map (dotted keys reach nested ones)."""
+        values = {str(k): _text(v) for k, v in record.items()}
+        values.update({col: _text(_lookup(record, col)) for col in self.column_map.values()})
+        return self._observation(values, display, line, "")
+
     def _observation(
         self, values: Mapping[str, str], path: str, line: int, pointer: str
     ) -> Observation | None:
@@ -214,8 +222,6 @@ class GenericJsonLinesReader(MappedReader):
         display = str(path)
         self._require_map(display)
         for number, record in json_objects(stream, display):
-            values = {str(k): _text(v) for k, v in record.items()}
-            values.update({col: _text(_lookup(record, col)) for col in self.column_map.values()})
-            found = self._observation(values, display, number, "")
+            found = self.record_observation(record, display, number)
             if found is not None:
                 yield found
