@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from rootout.cli.main import app
+from rootout.report.csv_report import COLUMNS
 from tests.conftest import FIXTURES
 
 runner = CliRunner()
@@ -106,3 +109,28 @@ def test_unknown_finding_id_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["explain", "Fdeadbeef", "--db", str(tmp_path / "e.db")])
     assert result.exit_code == 3
     assert "no finding with id 'Fdeadbeef'" in result.output
+
+
+def test_findings_csv_has_the_report_columns(tmp_path: Path) -> None:
+    """`rootout findings -f csv` and `rootout report --format csv` share one column set."""
+    db = tmp_path / "r.db"
+    inventory = tmp_path / "programs.csv"
+    inventory.write_text(
+        "DisplayName,Publisher,Computer\nKaspersky Endpoint Security,AO Kaspersky Lab,PC1\n"
+    )
+    mapping = "name=DisplayName,publisher=Publisher,host=Computer"
+    scanned = runner.invoke(
+        app, ["scan", str(inventory), "--db", str(db), "--format", "csv", "--map", mapping]
+    )
+    assert scanned.exit_code == 0, scanned.output
+    rows = list(
+        csv.reader(
+            io.StringIO(runner.invoke(app, ["findings", "--db", str(db), "-f", "csv"]).output)
+        )
+    )
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == 2
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["entity_id"] == "kaspersky.ao-kaspersky-lab"
+    assert record["asset"] == "PC1"
+    assert record["status"] == "open"

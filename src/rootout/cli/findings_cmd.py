@@ -13,7 +13,6 @@ from rich.table import Table
 from rootout.catalog.catalog import Catalog
 from rootout.catalog.model import Confidence
 from rootout.cli.common import DbOpt, TenantOpt, load_configured_catalog
-from rootout.report.csvsafe import write_csv
 from rootout.report.findings_json import finding_json
 from rootout.store import queries
 from rootout.store import repository as repo
@@ -28,43 +27,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-CSV_COLUMNS = (
-    "id",
-    "status",
-    "basis",
-    "confidence",
-    "historical",
-    "entity",
-    "product",
-    "asset",
-    "matched_field",
-    "matched_value",
-    "legal_bases",
-    "source",
-    "observed_on",
-)
-
-
-def _csv_row(row: dict[str, Any]) -> list[object]:
-    source = row["observation"]["source"]
-    where = f"{source['path']}:{source['line']}" if source["line"] else source["path"]
-    return [
-        row["id"],
-        row["status"],
-        row["basis"],
-        row["confidence"],
-        row["historical"],
-        row["entity"],
-        row["product"] or "",
-        row["observation"]["asset"]["name"],
-        row["matched_field"],
-        row["matched_value"],
-        ";".join(f"{ref['short']} ({ref['status']})" for ref in row["legal"]),
-        where,
-        row["observed_on"],
-    ]
-
-
 def print_rows(rows: list[dict[str, Any]], catalog: Catalog, output: OutputFormat) -> None:
     if output is OutputFormat.JSON:
         out.print(
@@ -73,7 +35,9 @@ def print_rows(rows: list[dict[str, Any]], catalog: Catalog, output: OutputForma
         )
         return
     if output is OutputFormat.CSV:
-        out.print(write_csv(CSV_COLUMNS, (_csv_row(r) for r in rows)), markup=False, end="")
+        from rootout.report.csv_report import findings_csv
+
+        out.print(findings_csv(rows, catalog), markup=False, end="")
         return
     if not rows:
         out.print("no findings match", markup=False)

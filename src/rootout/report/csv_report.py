@@ -60,6 +60,13 @@ def _row(row: dict[str, Any], catalog: Catalog, case_of: dict[str, str]) -> list
     ]
 
 
+def findings_csv(
+    rows: list[dict[str, Any]], catalog: Catalog, case_of: dict[str, str] | None = None
+) -> str:
+    """Stored finding rows as CSV: the one column set of the report and ``rootout findings``."""
+    return write_csv(COLUMNS, (_row(r, catalog, case_of or {}) for r in rows))
+
+
 def render(data: ReportData) -> str:
     case_of = {fid: case.id for case in data.cases or () for fid in case.finding_ids}
-    return write_csv(COLUMNS, (_row(r, data.catalog, case_of) for r in data.findings))
+    return findings_csv(data.findings, data.catalog, case_of)
