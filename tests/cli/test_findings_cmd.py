@@ -133,4 +133,4 @@ def test_findings_csv_has_the_report_columns(tmp_path: Path) -> None:
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["entity_id"] == "kaspersky.ao-kaspersky-lab"
     assert record["asset"] == "PC1"
-    assert record["status"] == "open"
+    assert record["status"] == "active"
