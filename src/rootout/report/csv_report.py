@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rootout.catalog.catalog import Catalog
@@ -61,7 +62,7 @@ def _row(row: dict[str, Any], catalog: Catalog, case_of: dict[str, str]) -> list
 
 
 def findings_csv(
-    rows: list[dict[str, Any]], catalog: Catalog, case_of: dict[str, str] | None = None
+    rows: Iterable[dict[str, Any]], catalog: Catalog, case_of: dict[str, str] | None = None
 ) -> str:
     """Stored finding rows as CSV: the one column set of the report and ``rootout findings``."""
     return write_csv(COLUMNS, (_row(r, catalog, case_of or {}) for r in rows))
