@@ -42,6 +42,7 @@ fmt: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m tests.eval
 	$(BIN)/python -m tests.procurement.eval
+	$(BIN)/python -m tests.suppliers.eval
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from rootout import __version__
 from rootout.cli import (
+    agent_cmd,
     attest_cmd,
     case_cmd,
     catalog_cmd,
@@ -19,8 +20,11 @@ from rootout.cli import (
     export_cmd,
     findings_cmd,
     report_cmd,
+    rescan_cmd,
     scan_cmd,
     serve_cmd,
+    suppliers_cmd,
+    webhooks_cmd,
 )
 from rootout.errors import CatalogError, RootoutError
 
@@ -55,11 +59,15 @@ app.command("scans")(findings_cmd.scans)
 app.add_typer(exceptions_cmd.app, name="exception")
 app.add_typer(case_cmd.app, name="case")
 app.command("scan")(scan_cmd.scan)
+app.command("rescan")(rescan_cmd.rescan)
 app.command("report")(report_cmd.report)
 app.add_typer(attest_cmd.app, name="attest")
 app.add_typer(contracts_cmd.app, name="contracts")
+app.add_typer(suppliers_cmd.app, name="suppliers")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(serve_cmd.admin, name="admin")
+app.command("agent")(agent_cmd.agent)
+app.add_typer(webhooks_cmd.app, name="webhooks")
 
 
 def fatal(exc: RootoutError) -> NoReturn:

@@ -1,0 +1,1 @@
+"""Suppliers and contractors: register, screening, store (issue 9)."""
