@@ -66,5 +66,6 @@ def _isolated_environment(
     monkeypatch.setenv("ROOTOUT_CONFIG", str(config))
     monkeypatch.setenv("ROOTOUT_DB", str(tmp_path / "rootout-default.db"))
     monkeypatch.setenv("ROOTOUT_CACHE_DIR", str(_catalog_cache))
+    monkeypatch.setenv("ROOTOUT_CATALOG_HOME", str(tmp_path / "catalog-home"))
     monkeypatch.delenv("ROOTOUT_CATALOG", raising=False)
     monkeypatch.delenv("ROOTOUT_TENANT", raising=False)

@@ -30,6 +30,7 @@ from rootout.model.finding import Finding
 from rootout.model.observation import Observation
 from rootout.store import repository as repo
 from rootout.store.db import connect
+from rootout.store.observations import ObservationWriter
 
 Progress = Callable[[int, int], None]
 
@@ -61,8 +62,11 @@ class _Tally:
         self.counts: Counter[str] = Counter()
         self.first: dict[str, Observation] = {}
         self.formats: dict[str, set[str]] = {}
+        self.kept = ObservationWriter()
+        """The observations themselves, compressed, stored with the scan for ``rootout rescan``."""
 
     def add(self, observation: Observation) -> None:
+        self.kept.add(observation)
         key = observation.asset.key
         self.counts[key] += 1
         if key not in self.first:
@@ -233,11 +237,14 @@ def _store(
             "assets": len(tally.counts),
             "findings": len(findings),
             "observations_by_format": dict(coverage.observations_by_format),
+            "observations_stored": True,
         },
     )
     engine = store if isinstance(store, Engine) else connect(store)
     try:
-        saved = repo.save_scan(engine, record, findings, catalog, tenant=tenant)
+        saved = repo.save_scan(
+            engine, record, findings, catalog, tenant=tenant, observations=tally.kept.chunks()
+        )
         if not saved.reused:
             verify_after_scan(engine, saved.scan_id, tenant)
     finally:

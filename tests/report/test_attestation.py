@@ -120,7 +120,7 @@ def test_a_removed_scan_is_reported(fresh: estate.Store, tmp_path: Path) -> None
     engine = connect(fresh.db)
     first = fresh.scan_ids[0]
     with engine.begin() as conn:
-        for table in (t.sightings, t.inputs, t.scan_assets):
+        for table in (t.sightings, t.inputs, t.scan_assets, t.observation_chunks):
             conn.execute(delete(table).where(table.c.scan_id == first))
         conn.execute(update(t.findings).values(first_seen_scan=fresh.scan_ids[1]))
         conn.execute(delete(t.scans).where(t.scans.c.id == first))

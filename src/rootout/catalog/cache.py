@@ -2,8 +2,9 @@
 
 Parsing every pack and building the index takes a noticeable fraction of a
 second; a scan of one small file should not pay it each time. The cache key is
-the SHA-256 of every pack file's bytes (plus the package version), so editing,
-adding or removing any pack invalidates it. A corrupt or unreadable cache is
+the SHA-256 of every pack file's bytes (plus the package version, and the
+manifest of the installed catalog bundle when there is one), so editing, adding
+or removing any pack, or installing or rolling back a bundle, invalidates it. A corrupt or unreadable cache is
 ignored and rebuilt; it never changes results.
 """
 
@@ -19,8 +20,8 @@ from pathlib import Path
 import platformdirs
 
 from rootout import __version__
-from rootout.catalog.catalog import Catalog, load_catalog
-from rootout.catalog.loader import builtin_pack_paths, pack_paths
+from rootout.catalog.catalog import Catalog, base_packs, load_catalog
+from rootout.catalog.loader import pack_paths
 from rootout.match.index import CompiledIndex
 
 
@@ -28,9 +29,14 @@ def cache_dir() -> Path:
     return Path(os.environ.get("ROOTOUT_CACHE_DIR") or platformdirs.user_cache_dir("rootout"))
 
 
+CACHE_FORMAT = "2"
+"""Bumped when the pickled objects change shape (2: ``Catalog.base``)."""
+
+
 def cache_key(extra: Iterable[Path]) -> str:
-    digest = hashlib.sha256(__version__.encode())
-    for path in [*builtin_pack_paths(), *pack_paths(list(extra))]:
+    base = base_packs()
+    digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}\0{base.manifest_sha256}".encode())
+    for path in [*base.paths, *pack_paths(list(extra))]:
         digest.update(str(path).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
@@ -39,7 +45,21 @@ def cache_key(extra: Iterable[Path]) -> str:
 def load_compiled(extra: Iterable[Path] = ()) -> tuple[Catalog, CompiledIndex]:
     """The catalog and its index, from the cache when the packs are unchanged."""
     extra = list(extra)
-    path = cache_dir() / f"catalog-{cache_key(extra)}.pickle"
+    key = cache_key(extra)
+    if key in _recent:
+        return _recent[key]
+    loaded = _load(key, extra)
+    _recent.clear()  # keep one catalog in memory: a long-running server scans with the same one
+    _recent[key] = loaded
+    return loaded
+
+
+_recent: dict[str, tuple[Catalog, CompiledIndex]] = {}
+"""The last catalog loaded in this process, by cache key (the key changes with any pack)."""
+
+
+def _load(key: str, extra: list[Path]) -> tuple[Catalog, CompiledIndex]:
+    path = cache_dir() / f"catalog-{key}.pickle"
     try:
         with path.open("rb") as handle:
             catalog, index = pickle.load(handle)

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from rootout.catalog.dates import in_interval
-from rootout.catalog.loader import Located, PackFile, ReadResult, builtin_pack_paths, read_packs
+from rootout.catalog.loader import (
+    BUILTIN_PACKS,
+    Located,
+    PackFile,
+    ReadResult,
+    pack_paths,
+    read_packs,
+)
 from rootout.catalog.model import (
     Designation,
     Disable,
@@ -45,6 +52,8 @@ class Catalog:
     kinds: dict[str, str] = field(default_factory=dict)
     disabled: dict[str, str] = field(default_factory=dict)
     packs: list[PackFile] = field(default_factory=list)
+    base: str = "built-in packs"
+    """Where the base packs came from: the built-in packs or an installed bundle."""
 
     # -- lookup ---------------------------------------------------------------
     def get(self, object_id: str) -> Any:
@@ -267,15 +276,82 @@ def cited_sources(obj: Any) -> Iterator[str]:
         yield from removal.sources
 
 
+@dataclass(frozen=True)
+class BasePacks:
+    """The packs every catalog starts from: an installed bundle's, else the built-in ones."""
+
+    folder: Path
+    label: str
+    """``built-in packs`` or ``bundle <version> (created <date>)``."""
+    manifest: dict[str, str] = field(default_factory=dict)
+    """For a bundle: ``packs/<name>`` -> SHA-256 as its signed manifest lists them."""
+    manifest_sha256: str = ""
+
+    @property
+    def paths(self) -> list[Path]:
+        return pack_paths([self.folder])
+
+
+def base_packs() -> BasePacks:
+    """The installed bundle under the catalog home (``rootout catalog install``), if any."""
+    from rootout.catalog.bundle import MANIFEST, catalog_home, installed_manifest
+
+    current = catalog_home() / "current"
+    manifest = installed_manifest("current")
+    if manifest is None:
+        return BasePacks(BUILTIN_PACKS, "built-in packs")
+    return BasePacks(
+        current / "packs",
+        f"bundle {manifest.catalog_version} (created {manifest.created})",
+        {k: v for k, v in manifest.files.items() if k.startswith("packs/")},
+        hashlib.sha256((current / MANIFEST).read_bytes()).hexdigest(),
+    )
+
+
+def bundle_problems(base: BasePacks, packs: Iterable[PackFile]) -> list[Problem]:
+    """Installed packs that differ from, or are missing against, the bundle's signed manifest."""
+    if not base.manifest:
+        return []
+    seen = {"packs/" + p.path.relative_to(base.folder).as_posix(): p.sha256 for p in packs}
+    return [
+        Problem(
+            Location(str(base.folder / name.removeprefix("packs/"))),
+            "bundle-modified",
+            f"{what}; reinstall the bundle or run `rootout catalog rollback`",
+        )
+        for name, what in _manifest_mismatches(base.manifest, seen)
+    ]
+
+
+def _manifest_mismatches(
+    expected: dict[str, str], seen: dict[str, str]
+) -> Iterator[tuple[str, str]]:
+    for name in sorted(set(expected) | set(seen)):
+        if name not in seen:
+            yield name, "listed in the installed bundle's manifest but missing"
+        elif name not in expected:
+            yield name, "not part of the installed bundle"
+        elif seen[name] != expected[name]:
+            yield name, "changed since the bundle was installed"
+
+
 def load_catalog(extra: Iterable[Path] = (), *, builtin: bool = True) -> Catalog:
-    """Load the built-in packs plus ``extra`` packs; raise :class:`CatalogError` on any error."""
-    result = read_packs(builtin_pack_paths()) if builtin else ReadResult([], [])
+    """Load the base packs plus ``extra`` packs; raise :class:`CatalogError` on any error.
+
+    The base packs are those of the bundle installed with ``rootout catalog install``
+    when there is one, else the built-in packs; ``builtin=False`` loads ``extra`` alone.
+    """
+    base = base_packs() if builtin else None
+    result = read_packs(base.paths) if base is not None else ReadResult([], [])
     for pack in result.packs:
         pack.builtin = True
+    if base is not None:
+        result.problems.extend(bundle_problems(base, result.packs))
     extra_result = read_packs(list(extra))
     result.packs.extend(extra_result.packs)
     result.problems.extend(extra_result.problems)
     catalog, problems = assemble(result)
+    catalog.base = base.label if base is not None else "no base packs"
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(errors)

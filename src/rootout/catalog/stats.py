@@ -12,6 +12,7 @@ from rootout.catalog.model import SignatureKind
 @dataclass(frozen=True)
 class CatalogStats:
     version: str
+    base: str
     packs: int
     counts: dict[str, int]
     signatures_by_kind: dict[str, int]
@@ -42,6 +43,7 @@ def catalog_stats(catalog: Catalog) -> CatalogStats:
     }
     return CatalogStats(
         version=catalog.version,
+        base=catalog.base,
         packs=len(catalog.packs),
         counts=counts,
         signatures_by_kind=dict(sorted(by_kind.items())),

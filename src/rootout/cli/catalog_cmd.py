@@ -78,6 +78,7 @@ def list_cmd(
         out.print(json.dumps(rows, indent=2), markup=False)
         return
     table = Table("id", "name", "country", "designated under")
+    table.caption = f"catalog {catalog.version}; base: {catalog.base}"
     for e in entities:
         table.add_row(e.id, e.name, e.country or "", ", ".join(_designated(catalog, e.id)))
     out.print(table)
@@ -98,7 +99,9 @@ def _print_stats(catalog: Catalog, as_json: bool) -> None:
     if as_json:
         out.print(json.dumps(stats.__dict__, indent=2), markup=False)
         return
-    out.print(f"catalog {stats.version} from {stats.packs} pack(s)", markup=False)
+    out.print(
+        f"catalog {stats.version} from {stats.packs} pack(s); base: {stats.base}", markup=False
+    )
     table = Table("object", "count", title="Objects")
     for name, count in stats.counts.items():
         table.add_row(name, str(count))

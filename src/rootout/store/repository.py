@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from rootout.catalog.catalog import Catalog
 from rootout.errors import NotFoundError
 from rootout.model.finding import Finding
 from rootout.store import schema as t
+from rootout.store.observations import Chunk, insert_chunks
 from rootout.store.serialize import explanation_json, legal_json, observation_json
 
 DEFAULT_TENANT = "default"
@@ -113,7 +114,9 @@ def save_scan(
     *,
     tenant: str = DEFAULT_TENANT,
     actor: str = "rootout",
+    observations: Sequence[Chunk] = (),
 ) -> SaveResult:
+    """Store a scan, its findings and (compressed) ``observations`` in one transaction."""
     scan_id = scan.content_id(tenant)
     with engine.begin() as conn:
         ensure_tenant(conn, tenant)
@@ -123,6 +126,7 @@ def save_scan(
         if existing is not None:
             return SaveResult(scan_id, reused=True)
         _insert_scan(conn, tenant, scan_id, scan)
+        insert_chunks(conn, tenant, scan_id, observations, [i.path for i in scan.inputs])
         result = _merge_findings(conn, tenant, scan_id, scan, findings, catalog)
         log_event(
             conn,
@@ -167,8 +171,7 @@ def _insert_scan(conn: Connection, tenant: str, scan_id: str, scan: ScanRecord) 
                 for seq, item in enumerate(scan.inputs)
             ],
         )
-    for asset in scan.assets:
-        _upsert_asset(conn, tenant, scan_id, asset)
+    _upsert_assets(conn, tenant, scan_id, scan.assets)
     if scan.assets:
         conn.execute(
             insert(t.scan_assets),
@@ -184,23 +187,52 @@ def _insert_scan(conn: Connection, tenant: str, scan_id: str, scan: ScanRecord) 
         )
 
 
-def _upsert_asset(conn: Connection, tenant: str, scan_id: str, asset: AssetSeen) -> None:
-    where = and_(t.assets.c.tenant_id == tenant, t.assets.c.key == asset.key)
-    if conn.execute(select(t.assets.c.key).where(where)).first() is None:
-        conn.execute(
-            insert(t.assets).values(
-                tenant_id=tenant,
-                key=asset.key,
-                kind=asset.kind,
-                name=asset.name,
-                identifiers=[list(p) for p in asset.identifiers],
-                tags=[list(p) for p in asset.tags],
-                first_seen_scan=scan_id,
-                last_seen_scan=scan_id,
-            )
+ASSET_BATCH = 5_000
+
+
+def _asset_upsert(dialect: str) -> Any:
+    """INSERT INTO assets .. ON CONFLICT (tenant_id, key) DO UPDATE name, last_seen_scan."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        pg = pg_insert(t.assets)
+        excluded = pg.excluded
+        return pg.on_conflict_do_update(
+            index_elements=[t.assets.c.tenant_id, t.assets.c.key],
+            set_={"name": excluded.name, "last_seen_scan": excluded.last_seen_scan},
         )
-    else:
-        conn.execute(update(t.assets).where(where).values(last_seen_scan=scan_id, name=asset.name))
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    lite = sqlite_insert(t.assets)
+    return lite.on_conflict_do_update(
+        index_elements=[t.assets.c.tenant_id, t.assets.c.key],
+        set_={"name": lite.excluded.name, "last_seen_scan": lite.excluded.last_seen_scan},
+    )
+
+
+def _upsert_assets(
+    conn: Connection, tenant: str, scan_id: str, assets: Sequence[AssetSeen]
+) -> None:
+    """Insert new assets and refresh known ones, a batch per statement (INSERT .. ON CONFLICT).
+
+    A known asset keeps its kind, identifiers, tags and first scan; its name and last scan
+    become this scan's (what the former select-then-insert-or-update per asset did)."""
+    rows = [
+        {
+            "tenant_id": tenant,
+            "key": asset.key,
+            "kind": asset.kind,
+            "name": asset.name,
+            "identifiers": [list(p) for p in asset.identifiers],
+            "tags": [list(p) for p in asset.tags],
+            "first_seen_scan": scan_id,
+            "last_seen_scan": scan_id,
+        }
+        for asset in assets
+    ]
+    statement = _asset_upsert(conn.dialect.name)
+    for start in range(0, len(rows), ASSET_BATCH):
+        conn.execute(statement, rows[start : start + ASSET_BATCH])
 
 
 def _merge_findings(
