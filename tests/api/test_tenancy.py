@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from rootout.api import accounts
 from rootout.api.roles import Role
+from rootout.api.webhook_payloads import Event, Kind
+from rootout.api.webhooks import create_webhook
 from rootout.cases.grouping import open_cases
 from tests.api.conftest import PROGRAMS, bearer, client, login, make_tenant, upload
 
@@ -27,6 +29,14 @@ class TenantA:
     token: str
     secrets: tuple[str, ...]
     """Strings only tenant A's data contains."""
+    supplier: str = "SUP-A-SECRET"
+    webhook: str = ""
+
+
+SUPPLIERS_CSV = (
+    b"supplier_id,name,uei,cage,duns,country,parent_name,parent_uei,provides\n"
+    b"SUP-A-SECRET,A Secret Supplier LLC,,,,US,Huawei Technologies Co. Ltd.,,\n"
+)
 
 
 def _seed_a(app: FastAPI, engine: Engine) -> TenantA:
@@ -46,18 +56,41 @@ def _seed_a(app: FastAPI, engine: Engine) -> TenantA:
     token = session.post(
         "/api/v1/tokens", json={"name": "a agent", "role": "agent"}, headers={"X-CSRF-Token": csrf}
     ).json()
+    files = {"file": ("suppliers.csv", SUPPLIERS_CSV)}
+    headers = {"X-CSRF-Token": csrf}
+    assert session.post("/api/v1/suppliers/import", files=files, headers=headers).status_code == 200
+    screened = session.post("/api/v1/suppliers/screen", headers=headers).json()
+    hook = create_webhook(
+        engine,
+        "tenant-a",
+        "http://127.0.0.1:9/a-secret-hook",
+        Kind.JSON,
+        [Event.FINDING_NEW],
+        actor="test",
+        allow_private=True,
+    ).webhook.id
     return TenantA(
         scan=body["scan_id"],
         findings=tuple(body["new"]),
         case=opened.created[0],
         token=token["id"],
-        secrets=("a-secret-host", body["scan_id"], token["id"], *body["new"]),
+        secrets=(
+            "a-secret-host",
+            body["scan_id"],
+            token["id"],
+            *body["new"],
+            "A Secret Supplier",
+            *screened["new"],
+            hook,
+            "a-secret-hook",
+        ),
+        webhook=hook,
     )
 
 
 # How tenant B calls each route: path parameters (A's ids), and a body. "missing" is the
 # same call with an id that exists nowhere; a tenant-scoped id must answer exactly like it.
-OWN_IDS = {"scan_id", "finding_id", "case_id", "token_id"}
+OWN_IDS = {"scan_id", "finding_id", "case_id", "token_id", "supplier_id", "webhook_id"}
 SHARED = {
     ("GET", "/api/v1/health"),
     ("GET", "/api/v1/catalog/entities"),
@@ -67,6 +100,7 @@ SHARED = {
     ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
+    ("GET", "/metrics"),  # no tenant labels unless metrics_tenant_labels; loopback or token
 }
 """Routes that read no tenant data (health, the shared catalog, the API's own documentation)."""
 TENANT_ROUTES = {
@@ -85,6 +119,20 @@ TENANT_ROUTES = {
     ("GET", "/api/v1/tokens"),
     ("POST", "/api/v1/tokens"),
     ("DELETE", "/api/v1/tokens/{token_id}"),
+    ("POST", "/api/v1/agent/scans"),  # tests/api/test_ingest.py: cross-tenant job status
+    ("GET", "/api/v1/agent/scans/{scan_id}"),
+    ("GET", "/api/v1/suppliers"),
+    ("GET", "/api/v1/suppliers/{supplier_id}"),
+    ("POST", "/api/v1/suppliers/import"),
+    ("POST", "/api/v1/suppliers/screen"),
+    ("GET", "/api/v1/webhooks"),
+    ("POST", "/api/v1/webhooks"),
+    ("GET", "/api/v1/webhooks/deadline-alerts"),
+    ("POST", "/api/v1/webhooks/check-deadlines"),
+    ("GET", "/api/v1/webhooks/{webhook_id}"),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"),
+    ("POST", "/api/v1/webhooks/{webhook_id}/test"),
+    ("GET", "/api/v1/webhooks/{webhook_id}/deliveries"),
 }
 
 
@@ -99,6 +147,8 @@ def _routes(app: FastAPI) -> list[tuple[str, str]]:
     found = []
     for route in routes:
         assert route.path, route
+        if "web" in (getattr(route, "tags", None) or ()):
+            continue  # dashboard pages answer HTML: tests/web/test_tenancy.py checks them
         for method in sorted(route.methods or ()):
             if method != "HEAD":
                 found.append((method, route.path))
@@ -111,6 +161,8 @@ def _params(path: str, a: TenantA, missing: bool) -> dict[str, str]:
         "finding_id": "F0000000000000000" if missing else a.findings[0],
         "case_id": "C999" if missing else a.case,
         "token_id": "T000000000000" if missing else a.token,
+        "supplier_id": "SUP-NOWHERE" if missing else a.supplier,
+        "webhook_id": "W000000000000" if missing else a.webhook,
         "object_id": "kaspersky",
         "name": "json",
     }
@@ -123,10 +175,18 @@ def _call(b: Any, csrf: str, method: str, path: str, params: dict[str, str]) -> 
     if path == "/api/v1/scans" and method == "POST":
         files = {"file": ("programs.json", PROGRAMS.read_bytes())}
         return b.post(url, files=files, data={"folder": "b-host"}, headers=headers)
+    if path == "/api/v1/suppliers/import":
+        files = {"file": ("b.csv", b"supplier_id,name\nSUP-A-SECRET,B's own supplier\n")}
+        return b.post(url, files=files, headers=headers)
     bodies: dict[str, Any] = {
         "/api/v1/auth/login": {"username": "admin@tenant-b.example", "password": "wrong"},
         "/api/v1/cases/{case_id}/status": {"status": "planned", "why": "b tries"},
         "/api/v1/tokens": {"name": "b token", "role": "viewer"},
+        "/api/v1/webhooks": {
+            "url": "http://127.0.0.1:9/b",
+            "kind": "json",
+            "events": ["finding.new"],
+        },
     }
     return b.request(method, url, json=bodies.get(path), headers=headers)
 
@@ -175,7 +235,7 @@ def test_lists_of_tenant_b_are_empty(app: FastAPI, engine: Engine) -> None:
     with_token = client(app)
     with_token.headers.update(bearer(engine, "tenant-b", Role.VIEWER))
     for caller in (b, with_token):
-        for path in ("/api/v1/scans", "/api/v1/findings", "/api/v1/cases"):
+        for path in ("/api/v1/scans", "/api/v1/findings", "/api/v1/cases", "/api/v1/suppliers"):
             assert caller.get(path).json() == {"total": 0, "items": []}, path
 
 

@@ -35,17 +35,54 @@ class ServerSettings:
     """Failed logins for one user name from one address before logins are refused (429)."""
     login_window_seconds: int = 900
     """The window the failures are counted in, and how long the refusal lasts."""
+    public_url: str | None = None
+    """The server's address as users reach it (``https://rootout.example``), for links in webhooks."""
+    webhook_allow_private: bool = False
+    """Let webhooks post to loopback, private and link-local addresses (tests, internal chat)."""
+    webhook_timeout_seconds: int = 10
+    """How long one webhook post may take."""
+    webhook_attempts: int = 4
+    """Posts per delivery before it is logged as failed (retries back off exponentially)."""
+    webhook_backoff_ms: int = 1000
+    """The wait before the first retry; each later retry waits twice as long."""
+    deadline_check_minutes: int = 60
+    """How often the server looks for case deadlines at risk (``deadline.at_risk`` webhooks)."""
+    metrics_token: str | None = None
+    """Bearer token for ``GET /metrics``; without one, only loopback clients may scrape."""
+    metrics_tenant_labels: bool = False
+    """Label the findings gauge with tenant ids (off: tenants stay out of the metrics)."""
+    ingest_lease_seconds: int = 300
+    """How long an agent scan being processed is reserved; a dead server's job is taken after it."""
+
+
+def boolean(text: str) -> bool:
+    """``true``/``false`` (also ``1``/``0``, ``yes``/``no``), as TOML or an environment variable."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise ValueError(text)
 
 
 _PARSERS: Mapping[str, Callable[[str], Any]] = {
     "db": str,
     "host": str,
     "port": int,
+    "ingest_lease_seconds": int,
     "max_upload_bytes": int,
     "upload_dir": Path,
     "session_hours": int,
     "login_max_failures": int,
     "login_window_seconds": int,
+    "public_url": str,
+    "webhook_allow_private": boolean,
+    "webhook_timeout_seconds": int,
+    "webhook_attempts": int,
+    "webhook_backoff_ms": int,
+    "deadline_check_minutes": int,
+    "metrics_token": str,
+    "metrics_tenant_labels": boolean,
 }
 
 
@@ -71,7 +108,7 @@ def _parse(name: str, value: object, origin: str) -> Any:
         parsed = parser(str(value))
     except ValueError:
         raise ConfigError(f"{origin}: server.{name} must be a {parser.__name__}") from None
-    if isinstance(parsed, int) and parsed <= 0 and name != "port":
+    if type(parsed) is int and parsed <= 0 and name != "port":
         raise ConfigError(f"{origin}: server.{name} must be positive, got {value!r}")
     return parsed
 

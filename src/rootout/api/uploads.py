@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from rootout.api.errors import TooLarge, UploadRejected
+from rootout.api.webhook_events import scan_stored
 from rootout.ingest.base import all_readers
 from rootout.ingest.scan import InputStatus, ScanResult, read_inputs
 from rootout.scanning import store_observations
@@ -151,6 +152,8 @@ def ingest(
     with engine.begin() as conn:
         detail = {"files": [r.path for r in read.inputs], "reused": outcome.reused}
         repo.log_event(conn, tenant, actor, "scan.uploaded", "scan", outcome.scan_id, detail)
+    if not outcome.reused:  # metrics and ``finding.new`` webhooks, queued: returns at once
+        scan_stored(engine, tenant, outcome.scan_id, outcome.saved.new)
     return Stored(
         outcome.scan_id,
         outcome.reused,
