@@ -13,10 +13,14 @@ measures, each in its own process so each peak memory (max RSS) is its own:
   the candidate stage in SQL, candidates built and matched in Python, actions
   resolved (the SHA-256 of the file is computed alongside, as a scan records it);
 * **python path** (on the first ``--python-mb`` MiB only): the plain reader and
-  the matcher, row by row.
+  the matcher, row by row;
+* **spark path** (``--engines ... spark``): ``rootout.procurement.bulk_spark.scan_file``
+  in local mode (``local[2]``), on the whole file or its first ``--spark-mb`` MiB;
+  the JVM's start is not counted; its peak memory is reported apart from the driver's.
 
-Usage: ``python bench/contracts_bench.py --size 5GB [--out FILE] [--keep]``;
-prints a Markdown table and one JSON line.
+Usage: ``python bench/contracts_bench.py --size 5GB [--out FILE] [--keep]
+[--engines floor duckdb python spark]``; prints the load average before and
+after, a Markdown table and one JSON line.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import resource
 import subprocess
@@ -57,6 +62,7 @@ SYLLABLES = [
     "ster",
     "gan",
 ]
+ENGINES = ("floor", "duckdb", "python", "spark")
 SUFFIXES = ("LLC", "INC", "CORP", "GROUP LLC", "SERVICES INC", "SYSTEMS LLC", "PARTNERS LP")
 
 
@@ -122,18 +128,16 @@ def generate(path: Path, size: int, distinct: int, covered_every: int, seed: int
 def measure_floor(path: Path, memory_limit: str) -> dict[str, float]:
     import duckdb
 
-    from rootout.procurement.bulk import _quote_str, read_header
+    from rootout.procurement.bulk import read_header
+    from rootout.procurement.bulk_sql import read_csv_sql
 
     header, delimiter = read_header(path)
-    columns = ", ".join(f"{_quote_str(name)}: 'VARCHAR'" for name in header)
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
     started = time.perf_counter()
     sql = (
-        f"SELECT count(*), count(*) FILTER (WHERE transaction_description ILIKE '%kaspersky%') "
-        f"FROM read_csv({_quote_str(str(path))}, header = true, auto_detect = false, "
-        f"delim = {_quote_str(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
-        "store_rejects = true, max_line_size = 4194304)"
+        "SELECT count(*), count(*) FILTER (WHERE transaction_description ILIKE '%kaspersky%') "
+        f"FROM {read_csv_sql(path, header, delimiter, rejects=True)}"
     )
     rows, hits = con.execute(sql).fetchone() or (0, 0)
     return {
@@ -163,6 +167,70 @@ def measure_duckdb(path: Path, memory_limit: str) -> dict[str, float]:
         **{f"stage_{name}": seconds for name, seconds in result.stages},
         "seconds": time.perf_counter() - started,
         "peak_mib": _peak_mib(),
+    }
+
+
+def _children_peak_mib() -> float:
+    """The largest peak RSS among this process's descendants (Spark's JVM), in MiB."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    mine, peak = {os.getpid()}, 0.0
+    for _ in range(4):
+        mine |= {pid for pid, parent in parents.items() if parent in mine}
+    for pid in mine - {os.getpid()}:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return peak
+
+
+def _slice(path: Path, mib: int) -> Path:
+    """The first ``mib`` MiB of ``path`` in whole lines (the header included), beside it."""
+    out = path.with_name(f"{path.stem}-first{mib}m{path.suffix}")
+    if not out.exists():
+        with path.open("rb") as source, out.open("wb") as target:
+            target.write(source.read(mib * 1024 * 1024))
+            target.write(source.readline())
+    return out
+
+
+def measure_spark(path: Path, limit_mib: int) -> dict[str, float]:
+    from rootout.catalog.cache import load_compiled
+    from rootout.engine.spark import spark_session
+    from rootout.match.engine import Matcher
+    from rootout.procurement.actions import ActionCollector
+    from rootout.procurement.bulk_spark import scan_file
+
+    catalog, index = load_compiled()
+    matcher = Matcher(catalog, index=index)
+    collector = ActionCollector(matcher)
+    target = _slice(path, limit_mib) if limit_mib else path
+    begun = time.perf_counter()
+    session = spark_session()
+    start_up = time.perf_counter() - begun
+    started = time.perf_counter()
+    result = scan_file(target, collector.add, matcher, session)
+    actions = collector.actions()
+    seconds = time.perf_counter() - started
+    jvm = _children_peak_mib()
+    session.stop()
+    return {
+        "rows": result.rows,
+        "candidates": result.candidates,
+        "actions": len(actions),
+        **{f"stage_{name}": s for name, s in result.stages},
+        "seconds": seconds,
+        "start_up": start_up,
+        "peak_mib": _peak_mib(),
+        "jvm_peak_mib": jvm,
     }
 
 
@@ -210,9 +278,14 @@ def _child(what: str, path: Path, args: argparse.Namespace) -> dict[str, float]:
         args.memory_limit,
         "--python-mb",
         str(args.python_mb),
+        "--spark-mb",
+        str(args.spark_mb),
     ]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    return dict(json.loads(output.strip().splitlines()[-1]))
+    done = subprocess.run(command, check=False, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = [line for line in done.stderr.splitlines() if line.strip()][-3:]
+        raise RuntimeError(f"{what} failed (exit {done.returncode}): {' | '.join(tail)}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def _best(what: str, args: argparse.Namespace) -> dict[str, float]:
@@ -220,6 +293,30 @@ def _best(what: str, args: argparse.Namespace) -> dict[str, float]:
     runs = [_child(what, args.out, args) for _ in range(args.repeat)]
     best = min(runs, key=lambda r: r["seconds"])
     return {**best, "runs": [round(r["seconds"], 2) for r in runs]}  # type: ignore[dict-item]
+
+
+def _count(result: dict[str, float], key: str) -> str:
+    return f"{int(result[key]):,}" if key in result else "-"
+
+
+def _table(results: dict[str, dict[str, float]]) -> None:
+    floor = results.get("floor")
+    print(
+        "| engine | rows | seconds (best of runs) | rows/s | × floor | peak MiB | candidates | actions |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, result in results.items():
+        rate = result["rows"] / result["seconds"] if result["seconds"] else 0.0
+        same_rows = floor is not None and result["rows"] == floor["rows"]
+        ratio = f"{result['seconds'] / floor['seconds']:.2f}" if floor and same_rows else "-"
+        runs = ", ".join(f"{r:.1f}" for r in result["runs"])  # type: ignore[attr-defined]
+        peak = f"{result['peak_mib']:.0f}"
+        if result.get("jvm_peak_mib"):
+            peak += f" + JVM {result['jvm_peak_mib']:.0f}"
+        print(
+            f"| {name} | {int(result['rows']):,} | {result['seconds']:.1f} ({runs}) | {rate:,.0f} "
+            f"| {ratio} | {peak} | {_count(result, 'candidates')} | {_count(result, 'actions')} |"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,13 +333,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per engine; the fastest is shown"
     )
-    parser.add_argument("--measure", choices=("floor", "duckdb", "python"), help=argparse.SUPPRESS)
+    parser.add_argument("--spark-mb", type=int, default=0, help="spark on the first N MiB (0: all)")
+    parser.add_argument(
+        "--engines", nargs="+", default=["floor", "duckdb", "python"], choices=ENGINES
+    )
+    parser.add_argument("--measure", choices=ENGINES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         measures = {
             "floor": lambda: measure_floor(args.out, args.memory_limit),
             "duckdb": lambda: measure_duckdb(args.out, args.memory_limit),
             "python": lambda: measure_python(args.out, args.python_mb),
+            "spark": lambda: measure_spark(args.out, args.spark_mb),
         }
         print(json.dumps(measures[args.measure]()))
         return 0
@@ -254,25 +356,21 @@ def main(argv: list[str] | None = None) -> int:
             f"generated {args.out} ({args.out.stat().st_size:,} bytes) in {time.perf_counter() - started:.0f} s",
             file=sys.stderr,
         )
+    size = args.out.stat().st_size
+    load_before = os.getloadavg()
     try:
-        results = {what: _best(what, args) for what in ("floor", "duckdb", "python")}
+        results = {what: _best(what, args) for what in args.engines}
     finally:
         if not args.keep:
             args.out.unlink(missing_ok=True)
-    floor, fast = results["floor"], results["duckdb"]
+            for part in args.out.parent.glob(f"{args.out.stem}-first*m{args.out.suffix}"):
+                part.unlink()
+    load_after = os.getloadavg()
     print(
-        f"file: {args.out.name}, {size / 1024**3:.2f} GiB, {int(fast['rows']):,} rows, {int(fast['candidates']):,} candidate rows\n"
+        f"file: {args.out.name}, {size / 1024**3:.2f} GiB; load average before "
+        f"{load_before[0]:.1f} / after {load_after[0]:.1f} (1 min), {load_after[2]:.1f} (15 min)\n"
     )
-    print("| engine | rows | seconds (best of runs) | rows/s | peak MiB | vs floor |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, result in results.items():
-        rate = result["rows"] / result["seconds"] if result["seconds"] else 0.0
-        ratio = f"{result['seconds'] / floor['seconds']:.2f}x" if name != "python" else "-"
-        runs = ", ".join(f"{r:.1f}" for r in result["runs"])  # type: ignore[attr-defined]
-        print(
-            f"| {name} | {int(result['rows']):,} | {result['seconds']:.1f} ({runs}) | {rate:,.0f} "
-            f"| {result['peak_mib']:.0f} | {ratio} |"
-        )
+    _table(results)
     print(
         json.dumps(
             {"size": size, **{f"{k}_{m}": v for k, r in results.items() for m, v in r.items()}}

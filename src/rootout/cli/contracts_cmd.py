@@ -31,6 +31,7 @@ class Engine(StrEnum):
     AUTO = "auto"
     PYTHON = "python"
     DUCKDB = "duckdb"
+    SPARK = "spark"
 
 
 app = typer.Typer(
@@ -64,7 +65,11 @@ def scan(
     engine: Engine = typer.Option(
         Engine.AUTO,
         "--engine",
-        help="auto: DuckDB for USAspending CSV files of 64 MiB or more; python; duckdb.",
+        help="auto: DuckDB for USAspending CSV files of 64 MiB or more; python; duckdb; "
+        "spark (local mode, or a cluster with --spark-remote).",
+    ),
+    spark_remote: str | None = typer.Option(
+        None, "--spark-remote", help="Spark Connect URL (sc://host:15002) for --engine spark."
     ),
     html: Path | None = typer.Option(None, "--html", help="Write the HTML report here."),
     csv_path: Path | None = typer.Option(None, "--csv", help="Write one CSV row per action here."),
@@ -83,6 +88,13 @@ def scan(
     """Read contract records, store the findings, and print totals (actions after a prohibition first)."""
     from rootout.procurement import pipeline
 
+    if spark_remote and engine is not Engine.SPARK:
+        raise typer.BadParameter("--spark-remote needs --engine spark", param_hint="--spark-remote")
+    session = None
+    if engine is Engine.SPARK and spark_remote:
+        from rootout.engine.spark import spark_session
+
+        session = spark_session(spark_remote)
     with _progress() as report:
         outcome = pipeline.scan_contracts(
             paths,
@@ -93,6 +105,7 @@ def scan(
             progress=report,
             label=label,
             memory_limit=memory_limit,
+            spark=session,
         )
     print_outcome(outcome, top)
     from rootout.procurement.export import to_csv, to_json
@@ -178,7 +191,9 @@ def _print_inputs(outcome: ContractsOutcome) -> None:
     bulk = {result.record.path for result in outcome.bulk}
     table = _table("Inputs", ("input", "format", "engine", "records", "bad rows", "problem"))
     for record in outcome.read.inputs:
-        engine = "duckdb" if record.path in bulk else ("" if record.archive else "python")
+        engine = (
+            outcome.bulk_engine if record.path in bulk else ("" if record.archive else "python")
+        )
         table.add_row(
             Text(record.path),
             record.format or record.status.value,

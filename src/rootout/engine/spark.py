@@ -54,7 +54,7 @@ def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkS
     return session
 
 
-def _spark_errors() -> tuple[type[Exception], ...]:
+def spark_errors() -> tuple[type[Exception], ...]:
     """What Spark raises for unreadable input: its own errors and the JVM's, via py4j."""
     import importlib
 
@@ -94,7 +94,7 @@ class SparkBackend:
             if source.format is TabularFormat.JSONL:
                 return self._stage_jsonl(source, extract)
             return self._stage_table(source)
-        except _spark_errors() as exc:
+        except spark_errors() as exc:
             raise InputError(
                 Location(source.display), f"Spark could not read it: {_first_line(exc)}"
             ) from None
@@ -132,36 +132,15 @@ class SparkBackend:
         return Staged(tuple(extract), json=True)
 
     def _number(self, frame: DataFrame, first: int) -> None:
-        """Stage ``frame`` as ``rootout_rows`` with ``_row``: the 1-based row number plus
-        ``first - 1`` (rows of one split are consecutive ids inside their partition)."""
-        from pyspark import StorageLevel
-        from pyspark.sql import functions as f
-
-        with_ids = frame.withColumn("_id", f.monotonically_increasing_id())
-        with_ids = with_ids.persist(StorageLevel.MEMORY_AND_DISK)
-        blocks = sorted(
-            with_ids.groupBy("file_block_start")
-            .agg(f.count(f.lit(1)).alias("n"), f.min("_id").alias("m"))
-            .collect()
-        )
-        bases, seen = [], 0
-        for block, count, smallest in blocks:
-            bases.append((block, seen + first - smallest))
-            seen += count
-        offsets = self.spark.createDataFrame(bases, "file_block_start LONG, base LONG")
-        data = [c for c in frame.columns if c != "file_block_start"]
-        numbered = with_ids.join(f.broadcast(offsets), "file_block_start").select(
-            (f.col("_id") + f.col("base")).alias("_row"), *data
-        )
-        numbered = numbered.persist(StorageLevel.MEMORY_AND_DISK)
+        numbered, persisted = number_rows(self.spark, frame, first)
         numbered.createOrReplaceTempView(ROWS)
-        self._staged = [with_ids, numbered]
+        self._staged = persisted
 
     def query(self, sql: str) -> Iterator[tuple[Any, ...]]:
         try:
             for row in self.spark.sql(sql).toLocalIterator():
                 yield tuple(row)
-        except _spark_errors() as exc:
+        except spark_errors() as exc:
             raise InputError(
                 Location(self._source), f"Spark could not read it: {_first_line(exc)}"
             ) from None
@@ -181,3 +160,34 @@ class SparkBackend:
 
     def close(self) -> None:
         """The session outlives the backend (sessions are shared and costly to start)."""
+
+
+def number_rows(
+    spark: SparkSession, frame: DataFrame, first: int, *, disk_only: bool = False
+) -> tuple[DataFrame, list[DataFrame]]:
+    """``frame`` (with ``file_block_start``) with ``_row`` first: the 1-based row number in file
+    order plus ``first - 1``; rows of one split are consecutive ids inside their partition.
+    Returns the numbered frame and the persisted frames to unpersist when done (in memory and
+    on disk, or with ``disk_only`` on disk alone: wide rows in local mode fill the heap)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as f
+
+    level = StorageLevel.DISK_ONLY if disk_only else StorageLevel.MEMORY_AND_DISK
+    with_ids = frame.withColumn("_id", f.monotonically_increasing_id())
+    with_ids = with_ids.persist(level)
+    blocks = sorted(
+        with_ids.groupBy("file_block_start")
+        .agg(f.count(f.lit(1)).alias("n"), f.min("_id").alias("m"))
+        .collect()
+    )
+    bases, seen = [], 0
+    for block, count, smallest in blocks:
+        bases.append((block, seen + first - smallest))
+        seen += count
+    offsets = spark.createDataFrame(bases, "file_block_start LONG, base LONG")
+    data = [c for c in frame.columns if c != "file_block_start"]
+    numbered = with_ids.join(f.broadcast(offsets), "file_block_start").select(
+        (f.col("_id") + f.col("base")).alias("_row"), *data
+    )
+    numbered = numbered.persist(level)
+    return numbered, [with_ids, numbered]

@@ -1,17 +1,17 @@
 """The bulk path: a multi-GB USAspending CSV through DuckDB, only candidate rows to the matcher.
 
-One pass over the file: DuckDB parses it in parallel (every column as text, bad
-rows rejected and recorded with their line) into a table of the ~27 columns
-rootout reads, spilling to a temporary folder beyond ``memory_limit``; the
-whole-word description filter runs in the same pass. Then the rest of the
-candidate stage (:mod:`rootout.procurement.prefilter`) runs as SQL over that
-table: the distinct recipient, parent and DBA names are cut down with a word
-filter in SQL and the survivors checked once each by the matcher itself;
-identifiers are compared with the catalog's. The candidate rows are built into
-observations by the same function the plain reader uses
-(:func:`rootout.procurement.records.build`) and handed to the matcher, so the
-findings are the plain path's findings. The file's SHA-256 is computed while the
-Python stages run.
+One streaming pass over the file (:mod:`rootout.procurement.bulk_sql`): DuckDB
+parses it in parallel (every column as text, bad rows rejected and recorded
+with their line) and keeps, per row, only the organisation names and three
+flags (description filter, identifier filter, bad date or amount); whole
+records are kept only for the few rows that might be candidates. Then the rest
+of the candidate stage (:mod:`rootout.procurement.prefilter`) runs as SQL over
+that narrow table: the distinct recipient, parent and DBA names are cut down
+with a word filter in SQL and the survivors checked once each by the matcher
+itself. The candidate rows are built into observations by the same function
+the plain reader uses (:func:`rootout.procurement.records.build`) and handed to
+the matcher, so the findings are the plain path's findings. The file's SHA-256
+is computed while the Python stages run.
 
 Rows are numbered as the plain reader numbers them (well-formed rows, in file
 order); observations carry ``row N`` and no line (DuckDB does not say which
@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import json
 import tempfile
 import threading
 import time
@@ -38,13 +39,12 @@ from rootout.errors import InputError, Location
 from rootout.ingest.scan import InputRecord, InputStatus
 from rootout.match.engine import Matcher
 from rootout.model.observation import Observation, SourceRef
+from rootout.procurement import bulk_sql as sql
 from rootout.procurement import prefilter
 from rootout.procurement.columns import column_plan, is_contracts_header, record_kind
 from rootout.procurement.csvrows import delimiter_of
 from rootout.procurement.records import RecordError, build
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%m/%d/%Y", "%Y%m%d"]
-AMOUNT_RE = r"^\(?-?\$?-?[0-9][0-9,]*(\.[0-9]+)?\)?$"
 KEEP = 5
 Progress = Callable[[int, int], None]
 
@@ -57,14 +57,9 @@ class BulkResult:
     seconds: float
     stages: tuple[tuple[str, float], ...] = ()
     """Seconds per stage: load (DuckDB parses the file), problems, names, candidates."""
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _quote_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    refetched: int = 0
+    """Candidate rows the load did not keep whole (names only the fuzzy stage verifies), read
+    again by a second scan."""
 
 
 def read_header(path: Path) -> tuple[list[str], str]:
@@ -78,7 +73,7 @@ def read_header(path: Path) -> tuple[list[str], str]:
     return [cell.strip() for cell in cells], delimiter
 
 
-class _Clock:
+class Clock:
     def __init__(self) -> None:
         self.last = time.monotonic()
         self.laps: list[tuple[str, float]] = []
@@ -117,12 +112,9 @@ class _Poll:
                 self.progress(int(self.size * min(percent, 100.0) / 100), self.size)
 
 
-def _sha256(path: Path, out: list[str]) -> None:
-    digest = hashlib.sha256()
+def sha256_into(path: Path, out: list[str]) -> None:
     with path.open("rb") as handle:
-        while chunk := handle.read(4 * 1024 * 1024):
-            digest.update(chunk)
-    out.append(digest.hexdigest())
+        out.append(hashlib.file_digest(handle, "sha256").hexdigest())
 
 
 def scan_file(
@@ -146,24 +138,30 @@ def scan_file(
     size = path.stat().st_size
     digest: list[str] = []
     # hashed while the Python stages run (hashlib releases the GIL), not while DuckDB parses
-    hasher = threading.Thread(target=_sha256, args=(path, digest), daemon=True)
+    hasher = threading.Thread(target=sha256_into, args=(path, digest), daemon=True)
     with tempfile.TemporaryDirectory(prefix="rootout-duckdb-") as spill:
         con = duckdb.connect(":memory:")
         try:
-            con.execute(f"SET memory_limit = {_quote_str(memory_limit)}")
-            con.execute(f"SET temp_directory = {_quote_str(spill)}")
+            con.execute(f"SET memory_limit = {sql.quote_str(memory_limit)}")
+            con.execute(f"SET temp_directory = {sql.quote_str(spill)}")
             con.execute("SET preserve_insertion_order = true")
             if threads:
                 con.execute(f"SET threads = {int(threads)}")
-            clock = _Clock()
+            clock = Clock()
+            source = sql.read_csv_sql(path, header, delimiter, rejects=True)
             with _Poll(con, size, progress):
-                con.execute(_load_sql(path, header, delimiter, plan, text_filter(matcher)))
+                con.execute(sql.load_sql(source, header, plan, matcher))
             rows = _scalar(con, "SELECT count(*) FROM rows")
             clock.lap("load")
             hasher.start()
             problems = _problems(con, display, plan)
             clock.lap("problems")
-            candidates = _candidates(con, matcher, plan, sink, display, reader, kind, clock)
+            stage = _Stage(con, matcher, plan, display, reader, kind)
+            hits = stage.hit_names()
+            clock.lap("names")
+            again = sql.read_csv_sql(path, header, delimiter, rejects=False)
+            candidates = stage.candidates(hits, sink, sql.refetch_sql(again, header, plan))
+            clock.lap("candidates")
         finally:
             con.close()
     if hasher.is_alive():
@@ -186,39 +184,18 @@ def scan_file(
     )
     if progress is not None:
         progress(size, size)
-    return BulkResult(record, rows, candidates, time.monotonic() - started, tuple(clock.laps))
-
-
-def _load_sql(
-    path: Path, header: Sequence[str], delimiter: str, plan: dict[str, int], text: str
-) -> str:
-    """Parse the file once into ``rows``; the description filter runs in the same pass (``_text``)."""
-    columns = ", ".join(f"{_quote_str(name)}: 'VARCHAR'" for name in header)
-    select = ", ".join(f"{_quote_ident(header[index])} AS {key}" for key, index in plan.items())
-    texts = [header[plan[key]] for key in prefilter.TEXT_KEYS if key in plan]
-    flags = [f"regexp_matches({_quote_ident(texts[0])}, {_quote_str(text)})"] if texts else []
-    if len(texts) > 1:  # the award description is searched only where it differs
-        first, other = (_quote_ident(t) for t in texts[:2])
-        flags.append(
-            f"({other} IS DISTINCT FROM {first} AND regexp_matches({other}, {_quote_str(text)}))"
-        )
-    flag = " OR ".join(flags) or "false"
-    return (
-        f"CREATE TABLE rows AS SELECT row_number() OVER () AS _row, {select}, ({flag}) AS _text "
-        f"FROM read_csv({_quote_str(str(path))}, header = true, auto_detect = false, "
-        f"delim = {_quote_str(delimiter)}, quote = '\"', escape = '\"', "
-        f"columns = {{{columns}}}, store_rejects = true, max_line_size = 4194304)"
+    return BulkResult(
+        record,
+        rows,
+        candidates,
+        time.monotonic() - started,
+        tuple(clock.laps),
+        stage.refetched,
     )
 
 
-def text_filter(matcher: Matcher) -> str:
-    """The description filter (RE2): a catalog word as a whole word, or any non-ASCII character."""
-    words = prefilter.text_regex(prefilter.text_words(matcher))
-    return f"(?i){words}|{prefilter.NON_ASCII}" if words else prefilter.NON_ASCII
-
-
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()) -> int:
-    row = con.execute(sql, list(params)).fetchone()
+def _scalar(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] = ()) -> int:
+    row = con.execute(query, list(params)).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 
@@ -226,99 +203,103 @@ def _problems(
     con: duckdb.DuckDBPyConnection, display: str, plan: dict[str, int]
 ) -> tuple[int, list[str]]:
     """Bad rows as the plain reader counts them: rejected, bad date (skipped), bad amount (kept)."""
-    first: list[str] = []
     rejected = con.execute("SELECT line, error_message FROM reject_errors ORDER BY line").fetchall()
     lines = sorted({int(line) for line, _ in rejected})
     messages = {int(line): str(message).splitlines()[0] for line, message in rejected}
-    first.extend(f"{display}:{line}: {messages[line]}" for line in lines[:KEEP])
-    count = len(lines)
-    bad_date = "FALSE"
-    if "action_date" in plan:
-        formats = "[" + ", ".join(_quote_str(f) for f in DATE_FORMATS) + "]"
-        bad_date = (
-            f"(trim(action_date) <> '' AND try_strptime(trim(action_date), {formats}) IS NULL)"
+    first = [f"{display}:{line}: {messages[line]}" for line in lines[:KEEP]]
+    bad = con.execute(
+        f"SELECT rowid + 1, _bad, _all FROM rows WHERE _bad > 0 ORDER BY _bad, rowid LIMIT {KEEP}"
+    ).fetchall()
+    for row, flag, text in bad[: KEEP - len(first)]:
+        values = dict(zip(plan, json.loads(text), strict=True))
+        if flag == sql.BAD_DATE:
+            date = (values.get("action_date") or "").strip()
+            first.append(f"{display} row {row}: action date {date!r} is not a date")
+        else:
+            amount = (values.get("amount") or "").strip()
+            first.append(f"{display} row {row}: amount {amount!r} is not a number")
+    return len(lines) + _scalar(con, "SELECT count(*) FROM rows WHERE _bad > 0"), first
+
+
+class _Stage:
+    """The candidate stage over the narrow table ``rows``."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        matcher: Matcher,
+        plan: dict[str, int],
+        display: str,
+        reader: str,
+        kind: str,
+    ) -> None:
+        self.con, self.matcher, self.plan = con, matcher, plan
+        self.display, self.reader, self.kind = display, reader, kind
+        self.names = sql.name_keys(plan)
+        self.refetched = 0
+
+    def hit_names(self) -> list[str]:
+        """Distinct raw names whose stripped value the matcher verifies; the word filter runs in
+        SQL first (see prefilter.NameFilter)."""
+        if not self.names:
+            return []
+        con = self.con
+        union = " UNION ".join(f"SELECT {key} AS raw FROM rows" for key in self.names)
+        con.execute(
+            "CREATE TEMP TABLE names AS SELECT raw, trim(raw) AS v, "
+            "string_split_regex(lower(trim(raw)), '[^a-z0-9]+') AS words, "
+            f"regexp_matches(raw, {sql.quote_str(prefilter.NON_ASCII)}) AS other "
+            f"FROM ({union}) WHERE trim(raw) <> ''"
         )
-        for row, value in con.execute(
-            f"SELECT _row, action_date FROM rows WHERE {bad_date} ORDER BY _row"
-        ).fetchall():
-            count += 1
-            if len(first) < KEEP:
-                first.append(f"{display} row {row}: action date {value.strip()!r} is not a date")
-    if "amount" in plan:
-        sql = (
-            "SELECT _row, amount FROM rows WHERE trim(amount) <> '' AND "
-            f"NOT regexp_matches(trim(amount), {_quote_str(AMOUNT_RE)}) AND NOT {bad_date} ORDER BY _row"
-        )
-        for row, value in con.execute(sql).fetchall():
-            count += 1
-            if len(first) < KEEP:
-                first.append(f"{display} row {row}: amount {value.strip()!r} is not a number")
-    return count, first
+        names = prefilter.NameFilter(self.matcher)
+        if names.pass_all:
+            candidates = con.execute("SELECT raw, v FROM names").fetchall()
+        else:
+            tokens = con.execute("SELECT DISTINCT unnest(words) FROM names WHERE NOT other")
+            near = {t for (t,) in tokens.fetchall() if t and names.is_near(t)}
+            candidates = con.execute(
+                "SELECT raw, v FROM names WHERE other OR list_has_any(words, ?::VARCHAR[])",
+                [sorted(names.words | near)],
+            ).fetchall()
+        verified = self.matcher.verified
+        return [raw for raw, v in candidates if verified(SignatureKind.PUBLISHER, v)]
 
-
-def _hit_names(con: duckdb.DuckDBPyConnection, matcher: Matcher, keys: Sequence[str]) -> list[str]:
-    """Distinct names the matcher verifies; the word filter runs in SQL (see prefilter.NameFilter)."""
-    union = " UNION ".join(f"SELECT DISTINCT trim({key}) AS v FROM rows" for key in keys)
-    con.execute(
-        f"CREATE TEMP TABLE names AS SELECT v, string_split_regex(lower(v), '[^a-z0-9]+') AS words, "
-        f"regexp_matches(v, {_quote_str(prefilter.NON_ASCII)}) AS other FROM ({union}) WHERE v <> ''"
-    )
-    names = prefilter.NameFilter(matcher)
-    if names.pass_all:
-        candidates = con.execute("SELECT v FROM names").fetchall()
-    else:
-        tokens = con.execute("SELECT DISTINCT unnest(words) FROM names WHERE NOT other").fetchall()
-        words = sorted(names.words | {t for (t,) in tokens if t and names.is_near(t)})
-        candidates = con.execute(
-            "SELECT v FROM names WHERE other OR list_has_any(words, ?::VARCHAR[])", [words]
-        ).fetchall()
-    verified = matcher.verified
-    return [v for (v,) in candidates if verified(SignatureKind.PUBLISHER, v)]
-
-
-def _candidates(
-    con: duckdb.DuckDBPyConnection,
-    matcher: Matcher,
-    plan: dict[str, int],
-    sink: Callable[[Observation], None],
-    display: str,
-    reader: str,
-    kind: str,
-    clock: _Clock,
-) -> int:
-    conditions = []
-    names = [key for key in prefilter.NAME_KEYS if key in plan]
-    if names:
-        hits = _hit_names(con, matcher, names)
+    def candidates(self, hits: list[str], sink: Callable[[Observation], None], refetch: str) -> int:
+        """Build and hand over the candidate rows in file order; returns how many there were.
+        ``refetch`` is the second scan that reads the rows not kept whole (see bulk_sql)."""
+        con = self.con
         con.execute("CREATE TEMP TABLE hit_names (v VARCHAR)")
         if hits:
-            con.executemany("INSERT INTO hit_names VALUES (?)", [[v] for v in hits])
-        conditions += [f"trim({key}) IN (SELECT v FROM hit_names)" for key in names]
-    clock.lap("names")
-    identifiers = prefilter.identifier_keys(matcher)
-    for scheme in (key for key in prefilter.IDENTIFIER_KEYS if key in plan):
-        if identifiers:  # the matcher compares upper-case letters and digits only
-            listed = ", ".join(_quote_str(v) for v in sorted(identifiers))
-            conditions.append(
-                f"(upper(regexp_replace({scheme}, '[^A-Za-z0-9]', '', 'g')) IN ({listed}) "
-                f"OR regexp_matches({scheme}, {_quote_str(prefilter.NON_ASCII)}))"
+            con.execute("INSERT INTO hit_names SELECT unnest(?::VARCHAR[])", [hits])
+        tests = ["_text", "_ident"] + [f"{k} IN (SELECT v FROM hit_names)" for k in self.names]
+        con.execute(
+            "CREATE TEMP TABLE chosen AS SELECT rowid + 1 AS _row, _all FROM rows "
+            f"WHERE {' OR '.join(tests)}"
+        )
+        con.execute("CREATE TEMP TABLE refetch AS SELECT _row FROM chosen WHERE _all IS NULL")
+        self.refetched = _scalar(con, "SELECT count(*) FROM refetch")
+        if self.refetched:  # a name only the fuzzy stage verifies
+            con.execute(f"CREATE TEMP TABLE found AS {refetch}")
+            con.execute(
+                "UPDATE chosen SET _all = found._all FROM found WHERE chosen._row = found._row"
             )
-    conditions.append("_text")
-    keys = list(plan)
-    cursor = con.execute(
-        f"SELECT _row, {', '.join(keys)} FROM rows WHERE {' OR '.join(conditions)} ORDER BY _row"
-    )
-    count = 0
-    while batch := cursor.fetchmany(10_000):
-        for values in batch:
-            count += 1
-            record = {key: value or "" for key, value in zip(keys, values[1:], strict=True)}
-            source = SourceRef(display, 0, format=reader)
-            try:
-                built = build(record, source, row=int(values[0]), kind=kind)
-            except RecordError:
-                continue  # counted by _problems
-            for observation in built.observations:
-                sink(observation)
-    clock.lap("candidates")
-    return count
+        keys = list(self.plan)
+        cursor = con.execute("SELECT _row, _all FROM chosen ORDER BY _row")
+        count = 0
+        while batch := cursor.fetchmany(10_000):
+            for row, text in batch:
+                count += 1
+                self._emit(int(row), dict(zip(keys, json.loads(text), strict=True)), sink)
+        return count
+
+    def _emit(
+        self, row: int, values: dict[str, str | None], sink: Callable[[Observation], None]
+    ) -> None:
+        record = {key: value or "" for key, value in values.items()}
+        source = SourceRef(self.display, 0, format=self.reader)
+        try:
+            built = build(record, source, row=row, kind=self.kind)
+        except RecordError:
+            return  # counted by _problems
+        for observation in built.observations:
+            sink(observation)

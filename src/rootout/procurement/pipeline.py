@@ -6,7 +6,9 @@ Inputs go one of two ways:
   the scanner, each observation to the matcher as it is read;
 * the DuckDB path (:mod:`rootout.procurement.bulk`) for USAspending CSV files
   (plain or ``.gz``) of at least ``bulk_from`` bytes with ``engine="auto"``, or
-  every one with ``engine="duckdb"``.
+  every one with ``engine="duckdb"``;
+* the Spark path (:mod:`rootout.procurement.bulk_spark`) for every plain
+  USAspending CSV with ``engine="spark"`` (a given session, else local mode).
 
 Both feed one :class:`~rootout.procurement.actions.ActionCollector`; only the
 observations that hit are kept. They are stored as one scan
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -33,21 +36,27 @@ from rootout.ingest.scan import InputRecord, InputStatus, ScanResult, read_input
 from rootout.ingest.textio import sniff_encoding
 from rootout.match.engine import Matcher
 from rootout.match.orgname import OrgNameIndex
+from rootout.model.observation import Observation
 from rootout.procurement import bulk
 from rootout.procurement.actions import ActionCollector
 from rootout.procurement.analysis import Summary, summarise
 from rootout.scanning import ScanOutcome, store_observations
 from rootout.store import repository as repo
 
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
 BULK_FROM_BYTES = 64 * 1024 * 1024
 CSV_READERS = ("usaspending-transactions", "usaspending-awards")
 Progress = Callable[[int, int], None]
+BulkScan = Callable[[Path, Callable[[Observation], None], Progress], bulk.BulkResult]
 
 
 class Engine(StrEnum):
     AUTO = "auto"
     PYTHON = "python"
     DUCKDB = "duckdb"
+    SPARK = "spark"
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,8 @@ class ContractsOutcome:
     summary: Summary
     read: ScanResult
     bulk: tuple[bulk.BulkResult, ...]
+    bulk_engine: str = "duckdb"
+    """Where the inputs in ``bulk`` were read: ``duckdb`` or ``spark``."""
 
 
 def _files(paths: Sequence[Path]) -> Iterator[Path]:
@@ -84,6 +95,8 @@ def wants_bulk(path: Path, engine: Engine, bulk_from: int) -> bool:
     """A USAspending CSV in UTF-8 that the DuckDB path should read."""
     if engine is Engine.PYTHON or not path.is_file() or path.suffix.lower() == ".zip":
         return False
+    if engine is Engine.SPARK and path.name.endswith(".gz"):
+        return False  # Spark reads a gzipped CSV as one split, in one task: the readers do better
     if engine is Engine.AUTO and path.stat().st_size < bulk_from:
         return False
     head = _head(path)
@@ -107,6 +120,7 @@ def scan_contracts(
     label: str | None = None,
     bulk_from: int = BULK_FROM_BYTES,
     memory_limit: str = "512MB",
+    spark: SparkSession | None = None,
 ) -> ContractsOutcome:
     """Read contract files, store the findings as one scan, and total the actions."""
     settings = load_settings()
@@ -131,14 +145,15 @@ def scan_contracts(
     total = max(read.total, 0)
     offset = sum(path.stat().st_size for path in slow if path.is_file())
     results = []
+    scan_one = _bulk_scanner(engine, spark, matcher, memory_limit)
+    bulk_name = "spark" if engine is Engine.SPARK else "duckdb"
+    errors = _bulk_errors(engine)
     for path in fast:
         try:
-            result = bulk.scan_file(
-                path, collector.add, matcher, progress=report, memory_limit=memory_limit
-            )
-        except (RootoutError, duckdb.Error, OSError) as exc:
+            result = scan_one(path, collector.add, report)
+        except errors as exc:
             records.append(
-                InputRecord(str(path), InputStatus.FAILED, "duckdb", error=f"{path}: {exc}")
+                InputRecord(str(path), InputStatus.FAILED, bulk_name, error=f"{path}: {exc}")
             )
             continue
         finally:
@@ -151,4 +166,29 @@ def scan_contracts(
         merged, db=db, tenant=tenant, catalog_dirs=catalog_dirs, label=label, today=today
     )
     summary = summarise(collector.actions(), catalog)
-    return ContractsOutcome(stored, summary, merged, tuple(results))
+    return ContractsOutcome(stored, summary, merged, tuple(results), bulk_name)
+
+
+def _bulk_scanner(
+    engine: Engine, spark: SparkSession | None, matcher: Matcher, memory_limit: str
+) -> BulkScan:
+    """How one large CSV is read: DuckDB, or Spark (imported only when asked for)."""
+    if engine is not Engine.SPARK:
+        return lambda path, sink, report: bulk.scan_file(
+            path, sink, matcher, progress=report, memory_limit=memory_limit
+        )
+    from rootout.engine.spark import spark_session
+    from rootout.procurement import bulk_spark
+
+    session = spark or spark_session()
+    return lambda path, sink, report: bulk_spark.scan_file(
+        path, sink, matcher, session, progress=report
+    )
+
+
+def _bulk_errors(engine: Engine) -> tuple[type[Exception], ...]:
+    if engine is not Engine.SPARK:
+        return (RootoutError, duckdb.Error, OSError)
+    from rootout.engine.spark import spark_errors
+
+    return (RootoutError, OSError, *spark_errors())

@@ -24,6 +24,7 @@ word of the description (the DuckDB prefilter relies on it).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -172,8 +173,11 @@ def _backward(tokens: list[_Token], end: int, floor: int) -> int:
     return i
 
 
+@functools.lru_cache(maxsize=65_536)
 def classify(text: str) -> Purpose:
-    """Split ``text`` into removal objects and the rest (see the module docstring)."""
+    """Split ``text`` into removal objects and the rest (see the module docstring).
+
+    Cached: the modifications of one award repeat its description."""
     tokens = _tokens(text)
     words = [t.word for t in tokens]
     removed: set[int] = set()

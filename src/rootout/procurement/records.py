@@ -23,6 +23,7 @@ same observations for the same row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class Built:
     """Values that could not be read (the record was kept): an amount that is not a number."""
 
 
+@functools.lru_cache(maxsize=65_536)
 def parse_date(text: str) -> dt.date:
     """An action date as written by USAspending, FPDS or a spreadsheet; ValueError otherwise."""
     value = text.strip()
