@@ -37,6 +37,8 @@ from planted import (  # noqa: E402
 )
 from screening_lists import write_csv, write_lists  # noqa: E402
 
+from rootout.suppliers.register import COLUMNS, RegisterKind  # noqa: E402
+
 SIZE = 300
 
 # category -> (name endings, what they provide, systems they may reach)
@@ -236,17 +238,7 @@ def assemble() -> tuple[list[Supplier], list[Product], list[Fleet]]:
 def write_register(out: Path, suppliers: Sequence[Supplier]) -> None:
     write_csv(
         out / "suppliers.csv",
-        [
-            "supplier_id",
-            "name",
-            "uei",
-            "cage",
-            "duns",
-            "country",
-            "parent_name",
-            "parent_uei",
-            "provides",
-        ],
+        COLUMNS[RegisterKind.SUPPLIERS],
         (
             (
                 s.id,
@@ -264,16 +256,7 @@ def write_register(out: Path, suppliers: Sequence[Supplier]) -> None:
     )
     write_csv(
         out / "representations.csv",
-        [
-            "supplier_id",
-            "clause",
-            "provides",
-            "uses",
-            "disclosure",
-            "signed_on",
-            "signer",
-            "expires_on",
-        ],
+        COLUMNS[RegisterKind.REPRESENTATIONS],
         (
             (
                 s.id,
@@ -291,12 +274,12 @@ def write_register(out: Path, suppliers: Sequence[Supplier]) -> None:
     )
     write_csv(
         out / "access.csv",
-        ["supplier_id", "system", "tenant", "start", "end"],
+        COLUMNS[RegisterKind.ACCESS],
         ((s.id, a.system, a.tenant, a.start, a.end) for s in suppliers for a in s.access),
     )
     write_csv(
         out / "deliveries.csv",
-        ["supplier_id", "path", "kind", "delivered_on"],
+        COLUMNS[RegisterKind.DELIVERIES],
         ((s.id, d.path, d.kind, d.delivered_on) for s in suppliers for d in s.delivered),
     )
 
