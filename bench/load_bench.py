@@ -274,13 +274,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def processing_now(engine: sa.Engine) -> int:
+    """Jobs marked as being processed: after a kill, those the dead server left behind."""
+    query = sa.text("SELECT count(*) FROM ingest_jobs WHERE status = 'processing'")
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def wait_until_processing(engine: sa.Engine, seconds: float = 30.0) -> int:
     """Wait (a while) until the server is in the middle of processing a job, to kill it then."""
     deadline = time.monotonic() + seconds
-    query = sa.text("SELECT count(*) FROM ingest_jobs WHERE status = 'processing'")
     while time.monotonic() < deadline:
-        with engine.connect() as conn:
-            processing = int(conn.execute(query).scalar_one())
+        processing = processing_now(engine)
         if processing:
             return processing
         time.sleep(0.02)
@@ -312,6 +317,8 @@ async def run_agents(
         server.kill()
         killed = time.monotonic()
         timings["killed_at"] = killed - start
+        # what the dead server left half-done (the job seen above may have finished just before)
+        timings["orphaned_at_kill"] = await asyncio.to_thread(processing_now, engine)
         timings["restart_seconds"] = await asyncio.to_thread(server.start)
     await asyncio.gather(*tasks)
     if crash:

@@ -34,6 +34,8 @@ def test_a_short_crash_run_stores_every_acknowledged_scan_once(tmp_path: Path) -
     assert result["acked"] == result["jobs_done"] == result["stored_scans"]
     assert result["lost"] == result["duplicated"] == result["gave_up"] == 0
     assert result["connection_errors"] > 0  # the agents did see the server go down
-    # the job being processed when the server died was taken again after its lease
+    # every job the dead server left half-done was taken again after its lease (whether a
+    # job was still in flight at the SIGKILL is up to timing; tests/api/test_ingest.py
+    # abandons one deterministically)
     assert result["processing_at_kill"] >= 1
-    assert result["jobs_claimed_again"] >= 1
+    assert result["jobs_claimed_again"] >= result["orphaned_at_kill"]
