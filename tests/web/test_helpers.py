@@ -76,7 +76,8 @@ def test_only_http_addresses_become_links() -> None:
 
 
 def test_the_status_form_offers_only_moves_a_reason_can_make() -> None:
-    assert form_choices(CaseStatus.OPEN) == ["planned", "removed", "removing"]
+    assert form_choices(CaseStatus.OPEN) == ["planned", "removing", "removed"]
+    assert form_choices(CaseStatus.PLANNED) == ["removing", "removed", "open"]  # forward first
     assert form_choices(CaseStatus.REMOVED) == ["open", "removing"]  # verified: by rescan only
     assert form_choices(CaseStatus.WAIVED) == ["open"]
 

@@ -24,9 +24,12 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False, tags=["web"])
 
 
 def form_choices(current: CaseStatus) -> list[str]:
-    """Statuses the form offers: the allowed moves a reason alone can make."""
+    """Statuses the form offers: the allowed moves a reason alone can make, the steps forward
+    in the case's life first (planned, removing, removed), then the steps back."""
     allowed = TRANSITIONS[current] - BY_SCAN_ONLY - WITH_OWN_COMMAND
-    return sorted(s.value for s in allowed)
+    order = list(CaseStatus)
+    here = order.index(current)
+    return [s.value for s in sorted(allowed, key=lambda s: (order.index(s) < here, order.index(s)))]
 
 
 @router.get("/cases")
