@@ -18,26 +18,12 @@ from rootout.catalog.catalog import Catalog, load_catalog
 from rootout.match.engine import Matcher
 from rootout.model.finding import Basis, Finding
 from tests.eval.cases import EVAL_TODAY, Case, CaseError, Pair, load_all
+from tests.eval.counts import Counts
 from tests.eval.generate import generate
 
 MIN_RECALL = 0.98
 MIN_PRECISION = 0.995
 REQUIRED_STEPS = ("raw", "key", "signature", "entity", "designation", "legal_basis")
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from rootout.catalog.cache import load_compiled
 from rootout.ingest.scan import read_inputs
 from rootout.match.engine import Matcher
 from rootout.procurement.actions import Action, ActionCollector
+from tests.eval.counts import Counts
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "examples" / "contracts"
@@ -34,21 +35,6 @@ KINDS = ("recipient", "affiliate", "description", "removal")
 MIN_PRECISION = 0.95
 MIN_RECALL = 0.95
 Pair = tuple[str, str]
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass
