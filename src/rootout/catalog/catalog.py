@@ -116,7 +116,7 @@ class Catalog:
         return cache
 
 
-_TABLES = (
+TABLES = (
     "sources",
     "legal_bases",
     "entities",
@@ -127,6 +127,7 @@ _TABLES = (
     "embeddings",
     "hard_negatives",
 )
+"""The catalog's tables of objects by id, in the order they are assembled."""
 
 
 def assemble(result: ReadResult) -> tuple[Catalog, list[Problem]]:
@@ -228,7 +229,7 @@ def check_references(catalog: Catalog) -> list[Problem]:
             msg = f"{what} {ref!r} does not exist"
         problems.append(Problem(where, "dangling-ref", msg))
 
-    for table in _TABLES:
+    for table in TABLES:
         for object_id, obj in getattr(catalog, table).items():
             for source_id in cited_sources(obj):
                 need(object_id, source_id, "sources", "source")

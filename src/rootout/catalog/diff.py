@@ -14,22 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from rootout.catalog.bundle import extract_packs, read_bundle
+from rootout.catalog.catalog import TABLES
 from rootout.catalog.loader import read_packs
 from rootout.errors import CatalogError
 
-KINDS = (
-    "sources",
-    "legal_bases",
-    "entities",
-    "relations",
-    "designations",
-    "products",
-    "signatures",
-    "embeddings",
-    "hard_negatives",
-    "disable",
-    "extend",
-)
+KINDS = (*TABLES, "disable", "extend")
 
 
 @dataclass(frozen=True)
