@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from rootout import __version__
 from rootout.ingest.scan import InputRecord
 from rootout.procurement.analysis import Summary
 from rootout.procurement.export import source, vendors
 from rootout.procurement.timeline import timeline
+from rootout.report.templating import autoescaped
 
 MAX_ROWS = 2000
 """Rows of the full action list shown in the page (the CSV and JSON have them all)."""
@@ -21,13 +22,7 @@ MAX_ROWS = 2000
 
 @cache
 def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("rootout.procurement", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    return autoescaped("rootout.procurement")
 
 
 def money(amount: Decimal | None) -> str:

@@ -1,4 +1,4 @@
-"""Jinja2 for the HTML reports: autoescaping always on, templates in the package."""
+"""Jinja2 for rootout's HTML: autoescaping always on, templates in the package."""
 
 from __future__ import annotations
 
@@ -8,16 +8,23 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 
-@cache
-def environment() -> Environment:
+def autoescaped(package: str, *, keep_trailing_newline: bool = False) -> Environment:
+    """Jinja2 over ``package``'s ``templates`` folder: autoescaping on, an undefined name an error.
+
+    Every HTML rootout writes (reports, the contracts page, the dashboard) starts here."""
     return Environment(
-        loader=PackageLoader("rootout.report", "templates"),
+        loader=PackageLoader(package, "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        keep_trailing_newline=True,
+        keep_trailing_newline=keep_trailing_newline,
     )
+
+
+@cache
+def environment() -> Environment:
+    return autoescaped("rootout.report", keep_trailing_newline=True)
 
 
 def render(template: str, **context: Any) -> str:
