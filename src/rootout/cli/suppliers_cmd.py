@@ -11,13 +11,16 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from rootout.cli.common import DbOpt, TenantOpt
+
+if TYPE_CHECKING:
+    from rootout.suppliers.store import ImportOutcome
 
 app = typer.Typer(
     help="Suppliers and contractors: register, representations, screening.",
@@ -64,6 +67,15 @@ def _json(data: Any) -> None:
     out.print(json.dumps(data, indent=2, ensure_ascii=False), markup=False)
 
 
+def _report_import(outcome: ImportOutcome) -> None:
+    """Skipped rows on stderr, the summary on stdout; exit 2 when any row was skipped."""
+    for problem in outcome.problems:
+        err.print(f"{problem}", markup=False)
+    out.print(outcome.summary(), markup=False)
+    if outcome.problems:
+        raise typer.Exit(2)
+
+
 @app.command("import")
 def import_(
     path: Path = typer.Argument(..., help="suppliers, representations, access or deliveries CSV."),
@@ -86,11 +98,7 @@ def import_(
         column_map=parse_map(mapping or []),
         tenant=tenant,
     )
-    for problem in outcome.problems:
-        err.print(f"{problem}", markup=False)
-    out.print(outcome.summary(), markup=False)
-    if outcome.problems:
-        raise typer.Exit(2)
+    _report_import(outcome)
 
 
 @lists_app.command("import")
@@ -104,11 +112,7 @@ def lists_import(
     from rootout.suppliers.service import import_list
 
     outcome = import_list(connect(db), path, tenant=tenant)
-    for problem in outcome.problems:
-        err.print(f"{problem}", markup=False)
-    out.print(outcome.summary(), markup=False)
-    if outcome.problems:
-        raise typer.Exit(2)
+    _report_import(outcome)
 
 
 @app.command("list")

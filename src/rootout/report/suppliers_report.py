@@ -27,15 +27,10 @@ from typing import Any
 from sqlalchemy import Engine
 
 from rootout import __version__
-from rootout.catalog.cache import load_compiled
 from rootout.catalog.catalog import Catalog
-from rootout.config import load_settings
 from rootout.model.finding import Step
 from rootout.report import templating
 from rootout.report.csvsafe import write_csv
-from rootout.scanning import matcher_for
-from rootout.suppliers import store
-from rootout.suppliers.evidence import gather
 from rootout.suppliers.model import (
     SEVERITY_RANK,
     AccessAgreement,
@@ -46,7 +41,7 @@ from rootout.suppliers.model import (
     SupplierFinding,
 )
 from rootout.suppliers.representations import Reminder, answer_text, reminders
-from rootout.suppliers.screen import screen
+from rootout.suppliers.service import screen_stored
 
 REPORT_KIND = "supplier-risk"
 SCHEMA = "rootout/supplier-risk-report/1"
@@ -356,13 +351,7 @@ def report_from_store(
     catalog_dirs: Sequence[Path] = (),
 ) -> SupplierReport:
     """Screen the tenant's stored register on ``today`` (nothing is stored) and build the report."""
-    settings = load_settings()
-    catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
-    matcher = matcher_for(catalog, index, today, settings)
-    register = store.load_register(engine, tenant=tenant)
-    lists = store.load_entries(engine, tenant=tenant)
-    evidence = gather(register.deliveries, matcher)
-    findings = screen(
-        register, catalog, today=today, lists=lists, evidence=evidence, matcher=matcher
+    screened = screen_stored(engine, tenant=tenant, today=today, catalog_dirs=catalog_dirs)
+    return build(
+        screened.register, screened.findings, today=today, tenant=tenant, catalog=screened.catalog
     )
-    return build(register, findings, today=today, tenant=tenant, catalog=catalog)

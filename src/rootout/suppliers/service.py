@@ -13,6 +13,7 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Engine
 
@@ -41,6 +42,17 @@ from rootout.suppliers.representations import Reminder, reminders
 from rootout.suppliers.screen import screen
 
 ENGINE_NAME = "suppliers"
+
+
+@dataclass(frozen=True)
+class Screened:
+    """One screening of the stored register, before anything is stored."""
+
+    register: Register
+    lists: tuple[ListEntry, ...]
+    evidence: tuple[Evidence, ...]
+    findings: tuple[SupplierFinding, ...]
+    catalog: Catalog
 
 
 @dataclass(frozen=True)
@@ -83,11 +95,7 @@ def import_file(
     actor: str = "rootout",
 ) -> store.ImportOutcome:
     """Read one register CSV and upsert its good rows; bad rows come back as problems."""
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise InputError(Location(str(path)), f"cannot read the file: {exc.strerror}") from None
-    with stream:
+    with _open(path) as stream:
         read = read_register_file(stream, str(path), kind=kind, column_map=column_map)
     return _save(engine, resolve_deliveries(read, path), tenant, actor)
 
@@ -111,6 +119,13 @@ def import_bytes(
     return _save(engine, read, tenant, actor)
 
 
+def _open(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise InputError(Location(str(path)), f"cannot read the file: {exc.strerror}") from None
+
+
 def _save(engine: Engine, read: ReadResult, tenant: str, actor: str) -> store.ImportOutcome:
     return store.save_records(
         engine,
@@ -127,11 +142,7 @@ def import_list(
     engine: Engine, path: Path, *, tenant: str = repo.DEFAULT_TENANT, actor: str = "rootout"
 ) -> store.ImportOutcome:
     """Import a Consolidated Screening List or SAM exclusions CSV."""
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        raise InputError(Location(str(path)), f"cannot read the file: {exc.strerror}") from None
-    with stream:
+    with _open(path) as stream:
         read = read_list_file(stream, str(path))
     return store.save_entries(
         engine, read.list_name, read.entries, problems=read.problems, tenant=tenant, actor=actor
@@ -155,20 +166,29 @@ def screen_and_store(
     later screening is marked gone; screening again with nothing changed is a no-op.
     """
     day = today or dt.date.today()
+    screened = screen_stored(engine, tenant=tenant, today=day, catalog_dirs=catalog_dirs)
+    register, findings, catalog = screened.register, screened.findings, screened.catalog
+    record = scan_record(register, screened.lists, screened.evidence, findings, catalog, day)
+    by_id = register.by_id
+    stored = [as_finding(f, by_id[f.supplier_id], day) for f in findings]
+    saved = repo.save_scan(engine, record, stored, catalog, tenant=tenant, actor=actor)
+    return ScreenOutcome(findings, screened.evidence, saved, catalog)
+
+
+def screen_stored(
+    engine: Engine, *, tenant: str, today: dt.date, catalog_dirs: Sequence[Path] = ()
+) -> Screened:
+    """Screen the tenant's stored register and screening lists on ``today``; stores nothing."""
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
-    matcher = matcher_for(catalog, index, day, settings)
+    matcher = matcher_for(catalog, index, today, settings)
     register = store.load_register(engine, tenant=tenant)
     lists = store.load_entries(engine, tenant=tenant)
     evidence = tuple(gather(register.deliveries, matcher))
     findings = tuple(
-        screen(register, catalog, today=day, lists=lists, evidence=evidence, matcher=matcher)
+        screen(register, catalog, today=today, lists=lists, evidence=evidence, matcher=matcher)
     )
-    record = scan_record(register, lists, evidence, findings, catalog, day)
-    by_id = register.by_id
-    stored = [as_finding(f, by_id[f.supplier_id], day) for f in findings]
-    saved = repo.save_scan(engine, record, stored, catalog, tenant=tenant, actor=actor)
-    return ScreenOutcome(findings, evidence, saved, catalog)
+    return Screened(register, lists, evidence, findings, catalog)
 
 
 def scan_record(
@@ -183,18 +203,7 @@ def scan_record(
     for item in evidence:
         digest.update(_file_digest(item.path).encode())
     now = dt.datetime.now(dt.UTC)
-    assets = tuple(
-        repo.AssetSeen(
-            supplier_asset(s).key,
-            "supplier",
-            s.id,
-            supplier_asset(s).identifiers,
-            supplier_asset(s).tags,
-            1,
-            frozenset({SOURCE_FORMAT}),
-        )
-        for s in register.suppliers
-    )
+    assets = tuple(_asset_seen(s) for s in register.suppliers)
     return repo.ScanRecord(
         started_at=now,
         finished_at=now,
@@ -213,6 +222,19 @@ def scan_record(
             "deliveries": len(evidence),
             "unreadable_deliveries": sum(1 for e in evidence if e.error),
         },
+    )
+
+
+def _asset_seen(supplier: Supplier) -> repo.AssetSeen:
+    asset = supplier_asset(supplier)
+    return repo.AssetSeen(
+        asset.key,
+        "supplier",
+        supplier.id,
+        asset.identifiers,
+        asset.tags,
+        1,
+        frozenset({SOURCE_FORMAT}),
     )
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Table, and_, insert, select, update
 from sqlalchemy.engine import Connection
@@ -29,6 +29,9 @@ from rootout.suppliers.model import (
 )
 from rootout.suppliers.register import Record
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 KEYS: Mapping[str, tuple[str, ...]] = {
     "suppliers": ("tenant_id", "id"),
     "supplier_representations": ("tenant_id", "supplier_id", "clause", "signed_on"),
@@ -36,6 +39,8 @@ KEYS: Mapping[str, tuple[str, ...]] = {
     "supplier_deliveries": ("tenant_id", "supplier_id", "path"),
     "screening_entries": ("tenant_id", "list_name", "entry_id"),
 }
+_D = TypeVar("_D", bound="DataclassInstance")
+
 NOT_COMPARED = frozenset({"updated_at", "source", "line"})
 """Bookkeeping columns: where a row was last read from does not make it a change."""
 
@@ -215,73 +220,53 @@ def _rows(conn: Connection, table: Table, tenant: str, **where: str) -> list[Map
     return [dict(r._mapping) for r in result]
 
 
+def _from_row(cls: type[_D], row: Mapping[str, Any], **converted: Any) -> _D:
+    """``cls`` from a row whose columns carry its field names; ``converted`` gives the
+    fields stored another way (dates as ISO strings, enums as values, renamed columns)."""
+    plain = {f.name: row[f.name] for f in fields(cls) if f.name not in converted}
+    return cls(**plain, **converted)
+
+
 def supplier_of(row: Mapping[str, Any]) -> Supplier:
-    return Supplier(
-        id=row["id"],
-        name=row["name"],
-        uei=row["uei"],
-        cage=row["cage"],
-        duns=row["duns"],
-        country=row["country"],
-        parent_name=row["parent_name"],
-        parent_uei=row["parent_uei"],
-        provides=tuple(row["provides"]),
-        line=row["line"],
-        source=row["source"],
-    )
+    return _from_row(Supplier, row, provides=tuple(row["provides"]))
 
 
 def representation_of(row: Mapping[str, Any]) -> Representation:
-    return Representation(
-        supplier_id=row["supplier_id"],
+    return _from_row(
+        Representation,
+        row,
         clause=Clause(row["clause"]),
-        provides=row["provides"],
-        uses=row["uses"],
         signed_on=dt.date.fromisoformat(row["signed_on"]),
-        signer=row["signer"],
-        disclosure=row["disclosure"],
         expires_on=_undate(row["expires_on"]),
-        line=row["line"],
-        source=row["source"],
     )
 
 
 def access_of(row: Mapping[str, Any]) -> AccessAgreement:
-    return AccessAgreement(
-        supplier_id=row["supplier_id"],
-        system=row["system"],
+    return _from_row(
+        AccessAgreement,
+        row,
         start=dt.date.fromisoformat(row["start_on"]),
         tenant=row["access_tenant"],
         end=_undate(row["end_on"]),
-        line=row["line"],
     )
 
 
 def delivery_of(row: Mapping[str, Any]) -> Delivery:
-    return Delivery(
-        supplier_id=row["supplier_id"],
-        path=row["path"],
+    return _from_row(
+        Delivery,
+        row,
         kind=DeliveryKind(row["kind"]),
         delivered_on=_undate(row["delivered_on"]),
-        line=row["line"],
     )
 
 
 def entry_of(row: Mapping[str, Any]) -> ListEntry:
-    return ListEntry(
-        list_name=row["list_name"],
-        entry_id=row["entry_id"],
-        name=row["name"],
-        source=row["source"],
+    return _from_row(
+        ListEntry,
+        row,
         alt_names=tuple(row["alt_names"]),
-        uei=row["uei"],
-        cage=row["cage"],
-        duns=row["duns"],
-        country=row["country"],
         start=_undate(row["start_on"]),
         end=_undate(row["end_on"]),
-        detail=row["detail"],
-        line=row["line"],
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -151,13 +152,8 @@ def supplier_list(
     """Every supplier with counts of representations, active access and open findings."""
     day = today or dt.date.today()
     register = store.load_register(engine, tenant=tenant)
-    findings = stored_findings(engine, tenant=tenant)
-    by_key: dict[str, int] = {}
-    for row in findings:
-        by_key[row["supplier_key"]] = by_key.get(row["supplier_key"], 0) + 1
-    return [
-        _summary(register, s, day, by_key.get(supplier_asset(s).key, 0)) for s in register.suppliers
-    ]
+    by_key = Counter(row["supplier_key"] for row in stored_findings(engine, tenant=tenant))
+    return [_summary(register, s, day, by_key[supplier_asset(s).key]) for s in register.suppliers]
 
 
 def _summary(
