@@ -14,8 +14,9 @@ GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("ROOTOUT_UPDATE_GOLDEN") == "1"
 
 
-def check(name: str, text: str) -> None:
-    path = GOLDEN / name
+def check(name: str, text: str, folder: Path = GOLDEN) -> None:
+    """``text`` equals the golden file ``folder/name`` (or becomes it with ROOTOUT_UPDATE_GOLDEN=1)."""
+    path = folder / name
     if UPDATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -39,26 +39,12 @@ from rootout.suppliers.model import (
 )
 from rootout.suppliers.register import read_register_file
 from rootout.suppliers.screen import screen
+from tests.eval.counts import Counts
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "suppliers"
 KINDS = tuple(k.value for k in SupplierFindingKind)
 Pair = tuple[str, str]
-
-
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
 @dataclass

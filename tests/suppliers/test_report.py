@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import io
 import json
-import os
 import re
 from importlib.resources import files
 from pathlib import Path
@@ -34,27 +32,15 @@ from rootout.suppliers.model import (
     SupplierFinding,
     SupplierFindingKind,
 )
+from tests.report import golden
 from tests.suppliers.eval import REPO, load_example
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("ROOTOUT_UPDATE_GOLDEN") == "1"
 TODAY = dt.date(2026, 11, 28)
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return
-    assert path.is_file(), f"no golden file {name}: run the tests with ROOTOUT_UPDATE_GOLDEN=1"
-    expected = path.read_text(encoding="utf-8")
-    if text != expected:
-        diff = difflib.unified_diff(
-            expected.splitlines(), text.splitlines(), "golden", "now", lineterm="", n=1
-        )
-        shown = "\n".join(list(diff)[:40])
-        pytest.fail(f"{name} differs from its golden file (ROOTOUT_UPDATE_GOLDEN=1):\n{shown}")
+    golden.check(name, text, GOLDEN)
 
 
 @pytest.mark.parametrize(
