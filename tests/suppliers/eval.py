@@ -7,8 +7,8 @@ too. Each (supplier, kind) pair counts once as a true positive, false positive o
 false negative. The register files are read with the importer's own readers, the
 delivered SBOMs and inventories with rootout's readers and matcher, and the
 screening lists with the list readers, then judged by the same ``screen`` function
-``rootout suppliers screen`` calls; the store is left out here (tests/suppliers/test_report
-_cli checks the stored path gives the same findings). Exit status 1 unless every kind scores 1.0.
+``rootout suppliers screen`` calls; the store is left out here (test_report_cli.py checks
+that the stored path gives the same findings). Exit status 1 unless every kind scores 1.0.
 """
 
 from __future__ import annotations
