@@ -25,6 +25,7 @@ from sqlalchemy import Engine, select
 
 from rootout.catalog.catalog import Catalog
 from rootout.config import Settings
+from rootout.engine.pipeline import AssetTally
 from rootout.match.index import CompiledIndex
 from rootout.model.finding import Finding
 from rootout.model.observation import Observation
@@ -262,16 +263,23 @@ def _rematch(
     dry_run: bool,
 ) -> Rematched:
     session = matcher_for(catalog, index, scan.observed_on, settings).session()
-    tally = AssetTally()
+    tally = _Tally()
     for observation in _observations(engine, tenant, scan):
         session.add(observation)
-        tally.add(observation)
+        tally.take(observation)
     now = {f.id: f for f in session.findings()}
     before = findings_before(engine, tenant, scan)
     added = [now[i] for i in sorted(set(now) - set(before))]
     gone = [before[i] for i in sorted(set(before) - set(now))]
-    new = tuple(_new(finding, gone, catalog) for finding in added)
-    vanished = tuple(_vanished(row, added, catalog) for row in gone)
+    # the reasons compare findings on one asset only: group them so a large scan is not quadratic
+    gone_on: dict[str, list[dict[str, Any]]] = {}
+    for row in gone:
+        gone_on.setdefault(row["asset_key"], []).append(row)
+    added_on: dict[str, list[Finding]] = {}
+    for finding in added:
+        added_on.setdefault(finding.observation.asset.key, []).append(finding)
+    new = tuple(_new(f, gone_on.get(f.observation.asset.key, []), catalog) for f in added)
+    vanished = tuple(_vanished(row, added_on.get(row["asset_key"], []), catalog) for row in gone)
     result = Rematched(scan.id, scan.catalog_version, len(scan.assets), tally.total, new, vanished)
     changed = scan.catalog_version != catalog.version or new or vanished
     if dry_run or not changed:
@@ -308,42 +316,20 @@ def _vanished(row: dict[str, Any], new: Iterable[Finding], catalog: Catalog) -> 
     )
 
 
-class AssetTally:
-    """Per asset: observations, their formats, and the asset itself."""
+class _Tally(AssetTally):
+    """The assets of the re-matched observations, and the observations by format."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
+        super().__init__()
         self.by_format: Counter[str] = Counter()
-        self.first: dict[str, Observation] = {}
-        self.formats: dict[str, set[str]] = {}
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.by_format.values())
 
-    def add(self, observation: Observation) -> None:
-        key = observation.asset.key
-        self.counts[key] += 1
+    def take(self, observation: Observation) -> None:
+        self.add_observation(observation, (0, 0))  # read in order: the first row names the asset
         self.by_format[observation.source.format] += 1
-        self.first.setdefault(key, observation)
-        self.formats.setdefault(key, set()).add(observation.source.format)
-
-    def assets(self) -> tuple[repo.AssetSeen, ...]:
-        seen = []
-        for key in sorted(self.counts):
-            asset = self.first[key].asset
-            seen.append(
-                repo.AssetSeen(
-                    key,
-                    asset.kind.value,
-                    asset.name,
-                    asset.identifiers,
-                    asset.tags,
-                    self.counts[key],
-                    frozenset(self.formats[key]),
-                )
-            )
-        return tuple(seen)
 
 
 def _store(
@@ -351,7 +337,7 @@ def _store(
     catalog: Catalog,
     tenant: str,
     scan: LatestScan,
-    tally: AssetTally,
+    tally: _Tally,
     findings: tuple[Finding, ...],
 ) -> str:
     now = dt.datetime.now(dt.UTC)

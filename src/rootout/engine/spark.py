@@ -75,7 +75,7 @@ def _string(text: str) -> str:
 
 
 def _json_path(key: str) -> str:
-    return "$['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
+    return f"$[{_string(key)}]"
 
 
 class SparkBackend:

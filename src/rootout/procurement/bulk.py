@@ -28,7 +28,7 @@ import json
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +71,31 @@ def read_header(path: Path) -> tuple[list[str], str]:
     delimiter = delimiter_of(text)
     cells = next(csv.reader([text], delimiter=delimiter), [])
     return [cell.strip() for cell in cells], delimiter
+
+
+@dataclass(frozen=True, slots=True)
+class ContractsHeader:
+    """A USAspending contracts file's header, as both bulk paths read it."""
+
+    display: str
+    header: list[str]
+    delimiter: str
+    plan: dict[str, int]
+    kind: str
+    """'transaction' or 'award' (:func:`rootout.procurement.columns.record_kind`)."""
+
+    @property
+    def reader(self) -> str:
+        """The plain reader's format name, given to the observations."""
+        return f"usaspending-{'transactions' if self.kind == 'transaction' else 'awards'}"
+
+
+def contracts_header(path: Path) -> ContractsHeader:
+    """The header of ``path``; InputError when it is not a USAspending contracts header."""
+    header, delimiter = read_header(path)
+    if not is_contracts_header(header):
+        raise InputError(Location(str(path), 1), "not a USAspending contracts header")
+    return ContractsHeader(str(path), header, delimiter, column_plan(header), record_kind(header))
 
 
 class Clock:
@@ -128,13 +153,8 @@ def scan_file(
 ) -> BulkResult:
     """Read one USAspending CSV (plain or .gz) through DuckDB; observations of candidates go to ``sink``."""
     started = time.monotonic()
-    display = str(path)
-    header, delimiter = read_header(path)
-    if not is_contracts_header(header):
-        raise InputError(Location(display, 1), "not a USAspending contracts header")
-    plan = column_plan(header)
-    kind = record_kind(header)
-    reader = f"usaspending-{'transactions' if kind == 'transaction' else 'awards'}"
+    head = contracts_header(path)
+    display, header, delimiter, plan = head.display, head.header, head.delimiter, head.plan
     size = path.stat().st_size
     digest: list[str] = []
     # hashed while the Python stages run (hashlib releases the GIL), not while DuckDB parses
@@ -156,7 +176,7 @@ def scan_file(
             hasher.start()
             problems = _problems(con, display, plan)
             clock.lap("problems")
-            stage = _Stage(con, matcher, plan, display, reader, kind)
+            stage = _Stage(con, matcher, head)
             hits = stage.hit_names()
             clock.lap("names")
             again = sql.read_csv_sql(path, header, delimiter, rejects=False)
@@ -175,7 +195,7 @@ def scan_file(
     record = InputRecord(
         display,
         InputStatus.READ,
-        reader,
+        head.reader,
         rows,
         digest[0] if digest else "",
         size,
@@ -228,14 +248,10 @@ class _Stage:
         self,
         con: duckdb.DuckDBPyConnection,
         matcher: Matcher,
-        plan: dict[str, int],
-        display: str,
-        reader: str,
-        kind: str,
+        head: ContractsHeader,
     ) -> None:
-        self.con, self.matcher, self.plan = con, matcher, plan
-        self.display, self.reader, self.kind = display, reader, kind
-        self.names = sql.name_keys(plan)
+        self.con, self.matcher, self.head = con, matcher, head
+        self.names = sql.name_keys(head.plan)
         self.refetched = 0
 
     def hit_names(self) -> list[str]:
@@ -283,23 +299,33 @@ class _Stage:
             con.execute(
                 "UPDATE chosen SET _all = found._all FROM found WHERE chosen._row = found._row"
             )
-        keys = list(self.plan)
+        keys = list(self.head.plan)
         cursor = con.execute("SELECT _row, _all FROM chosen ORDER BY _row")
-        count = 0
-        while batch := cursor.fetchmany(10_000):
-            for row, text in batch:
-                count += 1
-                self._emit(int(row), dict(zip(keys, json.loads(text), strict=True)), sink)
-        return count
 
-    def _emit(
-        self, row: int, values: dict[str, str | None], sink: Callable[[Observation], None]
-    ) -> None:
-        record = {key: value or "" for key, value in values.items()}
-        source = SourceRef(self.display, 0, format=self.reader)
+        def rows() -> Iterator[tuple[int, dict[str, str | None]]]:
+            while batch := cursor.fetchmany(10_000):
+                for row, text in batch:
+                    yield int(row), dict(zip(keys, json.loads(text), strict=True))
+
+        return emit_rows(rows(), self.head, sink)
+
+
+def emit_rows(
+    rows: Iterable[tuple[int, Mapping[str, str | None]]],
+    head: ContractsHeader,
+    sink: Callable[[Observation], None],
+) -> int:
+    """Build candidate rows (number, values by plan key) into observations for ``sink`` with the
+    plain reader's function; returns how many rows there were."""
+    source = SourceRef(head.display, 0, format=head.reader)
+    count = 0
+    for row, values in rows:
+        count += 1
+        record = {key: values[key] or "" for key in head.plan}
         try:
-            built = build(record, source, row=row, kind=self.kind)
+            built = build(record, source, row=row, kind=head.kind)
         except RecordError:
-            return  # counted by _problems
+            continue  # a bad date: counted with the problems
         for observation in built.observations:
             sink(observation)
+    return count

@@ -23,18 +23,24 @@ import time
 from collections.abc import Callable
 from functools import reduce
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rootout.engine.spark import number_rows
-from rootout.errors import InputError, Location
 from rootout.ingest.scan import InputRecord, InputStatus
 from rootout.match.engine import Matcher
-from rootout.model.observation import Observation, SourceRef
+from rootout.model.observation import Observation
 from rootout.procurement import bulk_sql as sql
 from rootout.procurement import prefilter
-from rootout.procurement.bulk import KEEP, BulkResult, Clock, Progress, read_header, sha256_into
-from rootout.procurement.columns import column_plan, is_contracts_header, record_kind
-from rootout.procurement.records import RecordError, build, parse_date
+from rootout.procurement.bulk import (
+    KEEP,
+    BulkResult,
+    Clock,
+    Progress,
+    contracts_header,
+    emit_rows,
+    sha256_into,
+)
+from rootout.procurement.records import parse_date
 
 if TYPE_CHECKING:
     from pyspark.sql import Column, DataFrame, SparkSession
@@ -166,12 +172,8 @@ def scan_file(
     from pyspark.sql import functions as f
 
     started = time.monotonic()
-    display = str(path)
-    header, delimiter = read_header(path)
-    if not is_contracts_header(header):
-        raise InputError(Location(display, 1), "not a USAspending contracts header")
-    plan, kind = column_plan(header), record_kind(header)
-    reader = f"usaspending-{'transactions' if kind == 'transaction' else 'awards'}"
+    head = contracts_header(path)
+    display, header, delimiter, plan = head.display, head.header, head.delimiter, head.plan
     digest: list[str] = []
     hasher = threading.Thread(target=sha256_into, args=(path, digest), daemon=True)
     hasher.start()
@@ -185,15 +187,14 @@ def scan_file(
         clock.lap("load")
         frame, bad, first = _problems(numbered, plan, display, malformed)
         clock.lap("problems")
-        names = [k for k in prefilter.NAME_KEYS if k in plan]
+        names = sql.name_keys(plan)
         hits = prefilter.NameFilter(matcher).hits(_distinct(frame, names))
         clock.lap("names")
         frame = _flags(frame, plan, matcher)
         named = [f.coalesce(f.trim(f.col(k)).isin(hits), f.lit(False)) for k in names if hits]
         chosen = frame.where(f.col("_text") | f.col("_ident") | _any(named)).orderBy("_row")
-        candidates = _emit(
-            chosen.select("_row", *plan).toLocalIterator(), plan, display, reader, kind, sink
-        )
+        rows_out = chosen.select("_row", *plan).toLocalIterator()
+        candidates = emit_rows(((int(r["_row"]), r.asDict()) for r in rows_out), head, sink)
         clock.lap("candidates")
     finally:
         for persisted_frame in persisted:
@@ -204,7 +205,7 @@ def scan_file(
     )
     size = path.stat().st_size
     record = InputRecord(
-        display, InputStatus.READ, reader, rows, digest[0], size, summary, bad_records=bad
+        display, InputStatus.READ, head.reader, rows, digest[0], size, summary, bad_records=bad
     )
     if progress is not None:
         progress(size, size)
@@ -222,26 +223,3 @@ def _records(spark: SparkSession, path: Path, header: list[str], delimiter: str)
         "mode": "PERMISSIVE",
     }
     return int(spark.read.options(**options).schema(schema).csv(str(path)).count())
-
-
-def _emit(
-    rows: Any,
-    plan: dict[str, int],
-    display: str,
-    reader: str,
-    kind: str,
-    sink: Callable[[Observation], None],
-) -> int:
-    count = 0
-    source = SourceRef(display, 0, format=reader)
-    for row in rows:
-        count += 1
-        values = row.asDict()
-        record = {key: values[key] or "" for key in plan}
-        try:
-            built = build(record, source, row=int(values["_row"]), kind=kind)
-        except RecordError:
-            continue  # a bad date: counted by _problems
-        for observation in built.observations:
-            sink(observation)
-    return count

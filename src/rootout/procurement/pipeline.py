@@ -35,12 +35,11 @@ from rootout.ingest.base import all_readers
 from rootout.ingest.scan import InputRecord, InputStatus, ScanResult, read_inputs
 from rootout.ingest.textio import sniff_encoding
 from rootout.match.engine import Matcher
-from rootout.match.orgname import OrgNameIndex
 from rootout.model.observation import Observation
 from rootout.procurement import bulk
 from rootout.procurement.actions import ActionCollector
 from rootout.procurement.analysis import Summary, summarise
-from rootout.scanning import ScanOutcome, store_observations
+from rootout.scanning import ScanOutcome, matcher_for, store_observations
 from rootout.store import repository as repo
 
 if TYPE_CHECKING:
@@ -125,10 +124,7 @@ def scan_contracts(
     """Read contract files, store the findings as one scan, and total the actions."""
     settings = load_settings()
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
-    org_names = OrgNameIndex(
-        catalog, name_threshold=settings.name_threshold, token_threshold=settings.token_threshold
-    )
-    matcher = Matcher(catalog, index=index, today=today, org_names=org_names)
+    matcher = matcher_for(catalog, index, today, settings)
     collector = ActionCollector(matcher)
     files = list(_files(paths))
     fast = [path for path in files if wants_bulk(path, engine, bulk_from)]
