@@ -25,7 +25,6 @@ from sqlalchemy import Engine, select
 
 from rootout.catalog.catalog import Catalog
 from rootout.config import Settings
-from rootout.engine.pipeline import AssetTally
 from rootout.match.index import CompiledIndex
 from rootout.model.finding import Finding
 from rootout.model.observation import Observation
@@ -316,7 +315,7 @@ def _vanished(row: dict[str, Any], new: Iterable[Finding], catalog: Catalog) -> 
     )
 
 
-class _Tally(AssetTally):
+class _Tally(repo.AssetTally):
     """The assets of the re-matched observations, and the observations by format."""
 
     def __init__(self) -> None:

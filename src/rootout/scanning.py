@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,38 +54,17 @@ def matcher_for(
     return Matcher(catalog, index=index, today=today, org_names=org_names)
 
 
-class _Tally:
-    """Observations per asset and the formats they came from, as they stream past."""
+class _Tally(repo.AssetTally):
+    """The per-asset tally of the observations as they stream past, and the observations."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.first: dict[str, Observation] = {}
-        self.formats: dict[str, set[str]] = {}
+        super().__init__()
         self.kept = ObservationWriter()
         """The observations themselves, compressed, stored with the scan for ``rootout rescan``."""
 
-    def add(self, observation: Observation) -> None:
+    def take(self, observation: Observation) -> None:
         self.kept.add(observation)
-        key = observation.asset.key
-        self.counts[key] += 1
-        if key not in self.first:
-            self.first[key] = observation
-            self.formats[key] = set()
-        self.formats[key].add(observation.source.format)
-
-    def assets(self) -> tuple[repo.AssetSeen, ...]:
-        return tuple(
-            repo.AssetSeen(
-                key,
-                self.first[key].asset.kind.value,
-                self.first[key].asset.name,
-                self.first[key].asset.identifiers,
-                self.first[key].asset.tags,
-                self.counts[key],
-                frozenset(self.formats[key]),
-            )
-            for key in sorted(self.counts)
-        )
+        self.add_observation(observation, (0, 0))  # in stream order: the first row names the asset
 
 
 def input_records(records: Sequence[ReadRecord]) -> tuple[repo.InputRecord, ...]:
@@ -171,7 +149,7 @@ def scan(
 
     def sink(observation: Observation) -> None:
         session.add(observation)
-        tally.add(observation)
+        tally.take(observation)
 
     read = read_inputs(
         list(paths), format=input_format, column_map=column_map, progress=progress, sink=sink
@@ -205,7 +183,7 @@ def store_observations(
     tally = _Tally()
     for observation in read.iter_observations():
         session.add(observation)
-        tally.add(observation)
+        tally.take(observation)
     return _store(read, catalog, session, tally, started, engine or db, tenant, label)
 
 

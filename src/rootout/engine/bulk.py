@@ -20,7 +20,7 @@ from rootout.catalog.catalog import Catalog
 from rootout.config import load_settings
 from rootout.engine.backend import Backend
 from rootout.engine.choose import EngineName
-from rootout.engine.pipeline import AssetTally, run_input
+from rootout.engine.pipeline import run_input
 from rootout.engine.source import (
     TabularSource,
     local_header,
@@ -95,7 +95,7 @@ def read_python(
     source: TabularSource,
     column_map: Mapping[str, str] | None,
     session: MatchSession,
-    tally: AssetTally,
+    tally: repo.AssetTally,
     position: int,
 ) -> tuple[int, str]:
     """The in-process engine: the format's reader over every row (the reference path).
@@ -122,7 +122,7 @@ def read_one(
     source: TabularSource,
     column_map: Mapping[str, str] | None,
     session: MatchSession,
-    tally: AssetTally,
+    tally: repo.AssetTally,
     position: int,
 ) -> tuple[int, str]:
     """One input on the backend. An input the backend cannot read (a malformed CSV row, a
@@ -168,7 +168,7 @@ def scan_bulk(
     catalog, index = load_compiled([*settings.catalog_dirs, *catalog_dirs])
     started = dt.datetime.now(dt.UTC)
     session = scanning.matcher_for(catalog, index, today, settings).session()
-    tally = AssetTally()
+    tally = repo.AssetTally()
     records: list[InputRecord] = []
     todo = sources(paths, input_format)
     total_bytes = sum(_size(s.path) for s in todo)
@@ -208,7 +208,7 @@ def _save(
     read: ScanResult,
     catalog: Catalog,
     session: MatchSession,
-    tally: AssetTally,
+    tally: repo.AssetTally,
     started: dt.datetime,
     engine: EngineName,
     db: str | None,

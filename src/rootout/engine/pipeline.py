@@ -20,7 +20,6 @@ Observations per asset (what a scan reports for coverage) come from one
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -41,40 +40,7 @@ from rootout.ingest.formats.generic import MappedReader
 from rootout.ingest.textio import file_asset
 from rootout.match.engine import Matcher, MatchSession
 from rootout.model.observation import FIELD_KINDS, TEXT_FIELDS, Asset, AssetKind, Observation
-from rootout.store.repository import AssetSeen
-
-
-class AssetTally:
-    """Observations per asset over all inputs; an asset's name is the one of its first row."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.first: dict[str, tuple[tuple[int, int], Asset]] = {}
-        self.formats: dict[str, set[str]] = {}
-
-    def add(self, asset: Asset, count: int, order: tuple[int, int], fmt: str) -> None:
-        key = asset.key
-        self.counts[key] += count
-        if key not in self.first or order < self.first[key][0]:
-            self.first[key] = (order, asset)
-        self.formats.setdefault(key, set()).add(fmt)
-
-    def add_observation(self, observation: Observation, order: tuple[int, int]) -> None:
-        self.add(observation.asset, 1, order, observation.source.format)
-
-    def assets(self) -> tuple[AssetSeen, ...]:
-        return tuple(
-            AssetSeen(
-                key,
-                self.first[key][1].kind.value,
-                self.first[key][1].name,
-                self.first[key][1].identifiers,
-                self.first[key][1].tags,
-                self.counts[key],
-                frozenset(self.formats[key]),
-            )
-            for key in sorted(self.counts)
-        )
+from rootout.store.repository import AssetTally
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from rootout.catalog.catalog import Catalog
 from rootout.errors import NotFoundError
 from rootout.model.finding import Finding
+from rootout.model.observation import Asset, Observation
 from rootout.store import schema as t
 from rootout.store.observations import Chunk, insert_chunks
 from rootout.store.serialize import explanation_json, legal_json, observation_json
@@ -44,6 +46,39 @@ class AssetSeen:
     tags: tuple[tuple[str, str], ...]
     observations: int
     formats: frozenset[str]
+
+
+class AssetTally:
+    """Observations per asset over all inputs; an asset's name is the one of its first row."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first: dict[str, tuple[tuple[int, int], Asset]] = {}
+        self.formats: dict[str, set[str]] = {}
+
+    def add(self, asset: Asset, count: int, order: tuple[int, int], fmt: str) -> None:
+        key = asset.key
+        self.counts[key] += count
+        if key not in self.first or order < self.first[key][0]:
+            self.first[key] = (order, asset)
+        self.formats.setdefault(key, set()).add(fmt)
+
+    def add_observation(self, observation: Observation, order: tuple[int, int]) -> None:
+        self.add(observation.asset, 1, order, observation.source.format)
+
+    def assets(self) -> tuple[AssetSeen, ...]:
+        return tuple(
+            AssetSeen(
+                key,
+                self.first[key][1].kind.value,
+                self.first[key][1].name,
+                self.first[key][1].identifiers,
+                self.first[key][1].tags,
+                self.counts[key],
+                frozenset(self.formats[key]),
+            )
+            for key in sorted(self.counts)
+        )
 
 
 @dataclass(frozen=True)
