@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -24,5 +25,5 @@ def agent(app: FastAPI, engine: Engine) -> TestClient:
     return caller
 
 
-def post(caller: TestClient, scan: AgentScan) -> object:
+def post(caller: TestClient, scan: AgentScan) -> httpx.Response:
     return caller.post(PATH, content=encode(scan), headers=GZIP)

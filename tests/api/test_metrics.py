@@ -11,12 +11,12 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine, func, select
 
-from rootout.agent.payload import encode
 from rootout.api.app import create_app
 from rootout.api.roles import Role
 from rootout.api.settings import ServerSettings
 from rootout.store import schema
 from tests.agent._payloads import debian_payload
+from tests.api._agent import post
 from tests.api.conftest import PROGRAMS, TODAY, UPLOAD_LIMIT, bearer, client, make_tenant, upload
 
 TOKEN = "scrape-secret-0123456789"
@@ -139,11 +139,7 @@ def test_the_ingest_queue_and_agent_scans(app: FastAPI, engine: Engine) -> None:
     make_tenant(engine, "acme", ())
     agent = client(app)
     agent.headers.update(bearer(engine, "acme", Role.AGENT))
-    posted = agent.post(
-        "/api/v1/agent/scans",
-        content=encode(debian_payload()),
-        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
-    )
+    posted = post(agent, debian_payload())
     assert posted.status_code == 202, posted.text
     assert value(scrape(app), "rootout_ingest_jobs", status="queued") == 1
     assert app.state.ingest.run_pending() == 1

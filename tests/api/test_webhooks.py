@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
-from rootout.agent.payload import encode
 from rootout.api.app import create_app
 from rootout.api.roles import Role
 from rootout.api.settings import ServerSettings
@@ -23,6 +22,7 @@ from rootout.api.webhook_delivery import DeliveryPolicy, Notifier
 from rootout.api.webhook_payloads import SIGNATURE_HEADER, TIMESTAMP_HEADER, Event, Kind, verify
 from rootout.api.webhooks import create_webhook
 from tests.agent._payloads import debian_payload
+from tests.api._agent import post as post_scan
 from tests.api.conftest import PROGRAMS, TODAY, bearer, client, make_tenant, upload
 from tests.api.webhook_support import Receiver, close, receiving_app, running_receiver
 
@@ -336,11 +336,7 @@ def test_an_agent_scan_stored_by_the_ingest_worker_notifies_too(
     add_webhook(app, admin, receiver.url, "json", "finding.new")
     agent = client(app)
     agent.headers.update(bearer(engine, "acme", Role.AGENT))
-    posted = agent.post(
-        "/api/v1/agent/scans",
-        content=encode(debian_payload()),
-        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
-    )
+    posted = post_scan(agent, debian_payload())
     assert posted.status_code == 202, posted.text
     assert app.state.ingest.run_pending() == 1
     assert notifier(app).drain()

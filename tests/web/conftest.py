@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -93,21 +94,29 @@ def seed(app: FastAPI, tenant_id: str = "acme") -> Seeded:
     return Seeded(app, new, opened.created[0], tenant.users)
 
 
+@contextlib.contextmanager
+def module_environment(folder: Path, catalog_cache: Path) -> Iterator[None]:
+    """What the per-test fixtures set, for a module-scoped server: an empty config file in
+    ``folder``, the session's catalog cache, and argon2 at test cost."""
+    config = folder / "rootout-test.toml"
+    config.write_text("")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ROOTOUT_CONFIG", str(config))
+        patch.setenv("ROOTOUT_CACHE_DIR", str(catalog_cache))
+        patch.delenv("ROOTOUT_CATALOG", raising=False)
+        patch.setattr(
+            accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        )
+        yield
+
+
 @pytest.fixture(scope="module")
 def seeded_server(
     tmp_path_factory: pytest.TempPathFactory, _catalog_cache: Path
 ) -> Iterator[Seeded]:
     """One seeded server for a module's read-only tests (a server per test costs a second)."""
     folder = tmp_path_factory.mktemp("web")
-    config = folder / "rootout-test.toml"
-    config.write_text("")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ROOTOUT_CONFIG", str(config))
-        patch.setenv("ROOTOUT_CACHE_DIR", str(_catalog_cache))
-        patch.delenv("ROOTOUT_CATALOG", raising=False)
-        patch.setattr(
-            accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        )
+    with module_environment(folder, _catalog_cache):
         settings = ServerSettings(
             db=str(folder / "web.db"), max_upload_bytes=UPLOAD_LIMIT, upload_dir=folder
         )

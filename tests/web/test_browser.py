@@ -22,7 +22,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-from argon2 import PasswordHasher
 
 from rootout.api import accounts
 from rootout.api.app import create_app
@@ -30,6 +29,7 @@ from rootout.api.roles import Role
 from rootout.api.settings import ServerSettings
 from tests.api.conftest import PASSWORD, PROGRAMS, TODAY
 from tests.conftest import REPO
+from tests.web.conftest import module_environment
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -66,15 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, _catalog_cache: Path) -> It
     """The real server (uvicorn, lifespan on) on a free loopback port with a tenant and analyst."""
     _need_chromium()
     folder = tmp_path_factory.mktemp("browser")
-    config = folder / "rootout-test.toml"
-    config.write_text("")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ROOTOUT_CONFIG", str(config))
-        patch.setenv("ROOTOUT_CACHE_DIR", str(_catalog_cache))
-        patch.delenv("ROOTOUT_CATALOG", raising=False)
-        patch.setattr(
-            accounts, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        )
+    with module_environment(folder, _catalog_cache):
         app = create_app(
             ServerSettings(db=str(folder / "rootout.db"), upload_dir=folder / "uploads"),
             today=TODAY,

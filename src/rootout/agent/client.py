@@ -1,9 +1,9 @@
 """Post a scan to a rootout server: gzip JSON, a bearer token, proxies, retries.
 
 The client retries what may succeed later: a connection that could not be made
-or was cut, a timeout, 429 and any 5xx. It waits ``Retry-After`` when the server
-says so, else an exponential backoff with full jitter. Any other 4xx is final:
-the request is wrong and sending it again will not help. Retrying is safe
+or was cut, a timeout, 429, 500, 502, 503 and 504. It waits ``Retry-After`` when
+the server says so, else an exponential backoff with full jitter. Any other error
+answer is final: sending the same request again will not help. Retrying is safe
 because the server stores a scan id once (a retry of a scan that did arrive is
 answered 200 with the existing job).
 

@@ -127,6 +127,12 @@ def _claimable(moment: dt.datetime) -> Any:
     return or_(waiting, abandoned)
 
 
+def _at_attempt(tenant: str, scan_id: str, attempts: int) -> Any:
+    """One job as it was at one attempt count: the optimistic lock of claiming and finishing."""
+    jobs = t.ingest_jobs.c
+    return and_(jobs.tenant_id == tenant, jobs.scan_id == scan_id, jobs.attempts == attempts)
+
+
 def claim(engine: Engine, lease_seconds: float = LEASE_SECONDS) -> Claimed | None:
     """Take the oldest claimable job: queued, or processing with an expired lease.
 
@@ -137,7 +143,7 @@ def claim(engine: Engine, lease_seconds: float = LEASE_SECONDS) -> Claimed | Non
     jobs = t.ingest_jobs.c
     with engine.connect() as conn:
         candidates = conn.execute(
-            select(jobs.tenant_id, jobs.scan_id, jobs.attempts, jobs.status)
+            select(jobs.tenant_id, jobs.scan_id, jobs.attempts)
             .where(_claimable(moment))
             .order_by(jobs.received_at)
             .limit(8)
@@ -146,12 +152,7 @@ def claim(engine: Engine, lease_seconds: float = LEASE_SECONDS) -> Claimed | Non
         with engine.begin() as conn:
             taken = conn.execute(
                 update(t.ingest_jobs)
-                .where(
-                    jobs.tenant_id == row.tenant_id,
-                    jobs.scan_id == row.scan_id,
-                    jobs.attempts == row.attempts,
-                    _claimable(moment),
-                )
+                .where(_at_attempt(row.tenant_id, row.scan_id, row.attempts), _claimable(moment))
                 .values(
                     status=JobStatus.PROCESSING.value,
                     attempts=row.attempts + 1,
@@ -188,9 +189,7 @@ def _finish(engine: Engine, job: Claimed, values: dict[str, Any], event: str | N
         done = conn.execute(
             update(t.ingest_jobs)
             .where(
-                jobs.tenant_id == job.tenant,
-                jobs.scan_id == job.scan_id,
-                jobs.attempts == job.attempts,
+                _at_attempt(job.tenant, job.scan_id, job.attempts),
                 jobs.status == JobStatus.PROCESSING.value,
             )
             .values(**values)

@@ -7,7 +7,7 @@
 * ``rootout_scans_stored_total{source}``: scans stored, by ``upload`` or ``agent``.
 * ``rootout_findings{status,basis}``: read from the store at each scrape, summed over
   tenants (``metrics_tenant_labels = true`` adds a ``tenant`` label).
-* ``rootout_ingest_jobs{status}``: the ingest queue, when the store has one.
+* ``rootout_ingest_jobs{status}``: the ingest queue.
 * ``rootout_webhook_deliveries_total{outcome}`` and ``rootout_webhook_deliveries_pending``.
 * ``process_*`` and ``python_info``: the standard process collectors.
 
@@ -37,7 +37,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, func, inspect, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -60,13 +60,10 @@ class StoreCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         try:
             with self._engine.connect() as conn:
-                yield self._findings(conn)
-                yield self._pending_deliveries(conn)
-                jobs = self._ingest_jobs(conn)
+                metrics = [self._findings(conn), self._pending_deliveries(conn), self._jobs(conn)]
         except SQLAlchemyError:  # a scrape must not fail because the store is away
             return
-        if jobs is not None:
-            yield jobs
+        yield from metrics
 
     def _findings(self, conn: Any) -> Metric:
         f = t.findings
@@ -86,15 +83,12 @@ class StoreCollector(Collector):
             "rootout_webhook_deliveries_pending", "Webhook posts not yet delivered", value=count
         )
 
-    def _ingest_jobs(self, conn: Any) -> Metric | None:
-        table = t.metadata.tables.get("ingest_jobs")
-        if table is None or "status" not in table.c or not inspect(conn).has_table("ingest_jobs"):
-            return None
+    def _jobs(self, conn: Any) -> Metric:
+        jobs = t.ingest_jobs.c
         gauge = GaugeMetricFamily(
             "rootout_ingest_jobs", "Uploads in the ingest queue by status", labels=["status"]
         )
-        rows = conn.execute(select(table.c.status, func.count()).group_by(table.c.status))
-        for status, count in rows:
+        for status, count in conn.execute(select(jobs.status, func.count()).group_by(jobs.status)):
             gauge.add_metric([str(status)], count)
         return gauge
 
@@ -142,6 +136,9 @@ class Metrics:
 Route = tuple[frozenset[str] | None, re.Pattern[str], str]
 """Methods (``None``: any), the compiled template, the template."""
 
+Table = tuple[dict[str, list[frozenset[str] | None]], list[Route]]
+"""Literal paths with the methods of each route on them; templated routes, in match order."""
+
 
 def _routes(routes: Iterable[Any]) -> Iterator[tuple[str, frozenset[str] | None]]:
     """Every route's full path template and methods. FastAPI versions that keep included
@@ -160,31 +157,44 @@ def _routes(routes: Iterable[Any]) -> Iterator[tuple[str, frozenset[str] | None]
             yield path, frozenset(methods) if methods else None
 
 
+def _allows(methods: frozenset[str] | None, method: str) -> bool:
+    return methods is None or method in methods
+
+
 class RouteTemplates:
     """The route template of a request: ``/api/v1/findings/{finding_id}``, never the raw path.
 
     Literal paths win over templates (``/webhooks/deadline-alerts`` before
-    ``/webhooks/{webhook_id}``). A path no route matches is :data:`UNMATCHED`, so no
+    ``/webhooks/{webhook_id}``): they are one dict look-up, and only the templated
+    routes are tried as patterns. A path no route matches is :data:`UNMATCHED`, so no
     request can add a label value. The table is built at the first request, when
     every router is in place.
     """
 
     def __init__(self, app: FastAPI) -> None:
         self._app = app
-        self._table: list[Route] | None = None
+        self._table: Table | None = None
 
-    def _build(self) -> list[Route]:
-        found = sorted(
-            set(_routes(self._app.router.routes)), key=lambda r: (r[0].count("{"), -len(r[0]))
-        )
-        return [(methods, compile_path(path)[0], path) for path, methods in found]
+    def _build(self) -> Table:
+        literals: dict[str, list[frozenset[str] | None]] = {}
+        templated: list[tuple[str, frozenset[str] | None]] = []
+        for path, methods in set(_routes(self._app.router.routes)):
+            if "{" in path:
+                templated.append((path, methods))
+            else:
+                literals.setdefault(path, []).append(methods)
+        templated.sort(key=lambda r: (r[0].count("{"), -len(r[0])))
+        return literals, [(methods, compile_path(path)[0], path) for path, methods in templated]
 
     def of(self, scope: Scope) -> str:
         if self._table is None:
             self._table = self._build()
+        literals, templated = self._table
         method, path = scope["method"], scope["path"]
-        for methods, pattern, template in self._table:
-            if (methods is None or method in methods) and pattern.match(path):
+        if any(_allows(methods, method) for methods in literals.get(path, ())):
+            return str(path)
+        for methods, pattern, template in templated:
+            if _allows(methods, method) and pattern.match(path):
                 return template
         return UNMATCHED
 

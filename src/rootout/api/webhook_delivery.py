@@ -245,16 +245,16 @@ class Notifier:
         self, delivery_id: int, url: str, body: bytes, sent: Mapping[str, str], done: int
     ) -> None:
         policy = self._policy
-        for attempt in range(done + 1, max(policy.attempts, done + 1) + 1):
+        last = max(policy.attempts, done + 1)
+        for attempt in range(done + 1, last + 1):
             result = post_once(url, body, sent, policy.timeout)
-            self._update(
-                delivery_id, attempts=attempt, status_code=result.status_code, error=result.error
-            )
+            outcome = {"attempts": attempt, "status_code": result.status_code}
             if result.ok:
-                self._finish(delivery_id, "delivered")
+                self._finish(delivery_id, "delivered", error=None, **outcome)
                 return
-            if not result.retry or attempt >= policy.attempts:
-                break
+            if not result.retry or attempt == last:
+                self._finish(delivery_id, "failed", error=result.error, **outcome)
+                return
+            self._update(delivery_id, error=result.error, **outcome)
             if self._stopping.wait(policy.backoff * 2 ** (attempt - done - 1)):
                 return  # shutting down: stays pending, resumed at the next start
-        self._finish(delivery_id, "failed")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from rootout.api.deps import State
 from rootout.report import facts
 from rootout.store import queries
 from rootout.web.auth import Viewer
 from rootout.web.findings import STATUSES, Status
-from rootout.web.listing import paginate, query_builder
+from rootout.web.listing import PageNo, Text, paginate, query_builder
 from rootout.web.reads import asset_detail, asset_rows
 from rootout.web.render import page
 from rootout.web.routing import PageRoute
@@ -24,8 +22,8 @@ def assets_list(
     request: Request,
     user: Viewer,
     server: State,
-    q: Annotated[str | None, Query(max_length=300)] = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    q: Text = None,
+    page_no: PageNo = 1,
 ) -> Response:
     wanted = (q or "").lower()
     rows = [

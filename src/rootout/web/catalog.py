@@ -7,16 +7,16 @@ own functions (``/api/v1/catalog``).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from rootout.api.deps import State
 from rootout.api.routers import catalog as api_catalog
 from rootout.catalog.catalog import Catalog
 from rootout.report import facts
 from rootout.web.auth import Viewer
-from rootout.web.listing import paginate, query_builder
+from rootout.web.listing import PageNo, Text, paginate, query_builder
 from rootout.web.render import page
 from rootout.web.routing import PageRoute
 
@@ -76,8 +76,8 @@ def catalog_list(
     user: Viewer,
     server: State,
     kind: Kind = Kind.ENTITIES,
-    q: Annotated[str | None, Query(max_length=300)] = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    q: Text = None,
+    page_no: PageNo = 1,
 ) -> Response:
     catalog = server.catalog()
     wanted = (q or "").lower()

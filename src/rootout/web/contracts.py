@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from rootout.api.deps import State
 from rootout.catalog.catalog import Catalog
@@ -16,7 +16,7 @@ from rootout.report import facts
 from rootout.store import queries
 from rootout.web.auth import Viewer
 from rootout.web.findings import STATUSES, Status
-from rootout.web.listing import paginate, query_builder
+from rootout.web.listing import PageNo, Text, paginate, query_builder
 from rootout.web.render import page
 from rootout.web.routing import PageRoute
 
@@ -69,8 +69,8 @@ def contracts(
     request: Request,
     user: Viewer,
     server: State,
-    agency: Annotated[str | None, Query(max_length=300)] = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    agency: Text = None,
+    page_no: PageNo = 1,
 ) -> Response:
     """Like the tables of ``rootout contracts scan``, over the stored procurement findings."""
     catalog = server.catalog()

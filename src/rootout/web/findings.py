@@ -15,7 +15,7 @@ from rootout.report import facts
 from rootout.store import queries, suppress
 from rootout.store import repository as repo
 from rootout.web.auth import Viewer
-from rootout.web.listing import BLANK_IS_NONE, paginate, query_builder, search
+from rootout.web.listing import BLANK_IS_NONE, PageNo, Text, paginate, query_builder, search
 from rootout.web.reads import case_of
 from rootout.web.render import page
 from rootout.web.routing import PageRoute
@@ -39,7 +39,6 @@ STATUSES = {
     Status.GONE: ("gone",),
     Status.ALL: ("active", "waived", "gone"),
 }
-Text = Annotated[str | None, Query(max_length=300)]
 
 
 @router.get("/findings")
@@ -53,7 +52,7 @@ def list_findings(
     confidence: Confidence = Confidence.LOW,
     asset: Text = None,
     q: Text = None,
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    page_no: PageNo = 1,
 ) -> Response:
     """The tenant's findings, filtered like ``rootout findings``; every filter is in the URL."""
     catalog = server.catalog()

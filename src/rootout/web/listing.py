@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
+from fastapi import Query
 from pydantic import BeforeValidator
 
 from rootout.catalog.catalog import Catalog
@@ -17,6 +18,10 @@ Item = TypeVar("Item")
 BLANK_IS_NONE = BeforeValidator(lambda value: value or None)
 """A filter form sends ``basis=`` for "any": an empty choice means no filter."""
 PAGE_SIZE = 50
+Text = Annotated[str | None, Query(max_length=300)]
+"""A free-text query parameter of a list page."""
+PageNo = Annotated[int, Query(alias="page", ge=1, le=100_000)]
+"""The 1-based ``?page=`` of a list page."""
 
 
 @dataclass(frozen=True)
