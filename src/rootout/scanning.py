@@ -19,9 +19,9 @@ from rootout.catalog.cache import load_compiled
 from rootout.catalog.catalog import Catalog
 from rootout.config import Settings, load_settings
 from rootout.ingest.collect import collect_this_machine
-from rootout.ingest.collect.base import CollectResult, CoverageStatus
+from rootout.ingest.collect.base import CollectResult
 from rootout.ingest.scan import InputRecord as ReadRecord
-from rootout.ingest.scan import InputStatus, ScanResult, read_inputs
+from rootout.ingest.scan import InputStatus, ScanResult, coverage_records, read_inputs
 from rootout.match.engine import Matcher, MatchSession
 from rootout.match.index import CompiledIndex
 from rootout.match.orgname import OrgNameIndex
@@ -100,21 +100,8 @@ def collected_as_read(collected: CollectResult) -> ScanResult:
             ).encode()
         )
     sha = digest.hexdigest()
-    statuses = {
-        CoverageStatus.READ: InputStatus.READ,
-        CoverageStatus.SKIPPED: InputStatus.SKIPPED,
-        CoverageStatus.FAILED: InputStatus.FAILED,
-    }
-    records = tuple(
-        ReadRecord(
-            path=f"this-machine:{item.source}",
-            status=statuses[item.status],
-            format="collect",
-            count=item.count,
-            sha256=sha,
-            error=item.reason if item.status is not CoverageStatus.READ else "",
-        )
-        for item in collected.coverage
+    records = coverage_records(
+        collected.coverage, prefix="this-machine:", format="collect", sha256=sha
     )
     return ScanResult(records, tuple(collected.observations))
 

@@ -24,7 +24,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from rootout import __version__
 from rootout.ingest.collect.base import CollectResult, CoverageItem, CoverageStatus
-from rootout.ingest.scan import InputRecord, InputStatus, ScanResult
+from rootout.ingest.scan import ScanResult, coverage_records
 from rootout.model.observation import (
     Asset,
     AssetKind,
@@ -179,13 +179,6 @@ def collected(scan: AgentScan) -> CollectResult:
     return CollectResult(host_asset(scan), observations(scan), coverage)
 
 
-_STATUSES = {
-    CoverageStatus.READ: InputStatus.READ,
-    CoverageStatus.SKIPPED: InputStatus.SKIPPED,
-    CoverageStatus.FAILED: InputStatus.FAILED,
-}
-
-
 def content_digest(scan: AgentScan, items: list[Observation]) -> str:
     """SHA-256 over the host and every observation's kind, fields and source."""
     digest = hashlib.sha256(host_asset(scan).key.encode())
@@ -215,15 +208,5 @@ def as_read(scan: AgentScan) -> ScanResult:
     coverage = scan.coverage or [
         CoverageModel(source="agent", status=CoverageStatus.READ, count=len(items))
     ]
-    records = tuple(
-        InputRecord(
-            path=f"{prefix}{item.source}",
-            status=_STATUSES[item.status],
-            format="agent",
-            count=item.count,
-            sha256=sha,
-            error=item.reason if item.status is not CoverageStatus.READ else "",
-        )
-        for item in coverage
-    )
+    records = coverage_records(coverage, prefix=prefix, format="agent", sha256=sha)
     return ScanResult(records, tuple(items))

@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from rootout.errors import InputError, Location, NotFoundError
 from rootout.ingest.archive import ArchiveKind, ArchiveLimitError, Budget, Limits, archive_kind
 from rootout.ingest.archive import members as archive_members
 from rootout.ingest.base import Reader, all_readers, detect
+from rootout.ingest.collect.base import CoverageStatus
 from rootout.ingest.formats.generic import MappedReader
 from rootout.ingest.streams import Tap, read_head, rewound
 from rootout.model.observation import Observation
@@ -396,3 +397,38 @@ def read_inputs(
     entries = list(_walk(Path(p) for p in paths))
     scan = _Scan(forced, reader_factory(column_map), limits or Limits(), progress, sink)
     return scan.run(entries)
+
+
+class _Covered(Protocol):
+    @property
+    def source(self) -> str: ...
+    @property
+    def status(self) -> CoverageStatus: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def reason(self) -> str: ...
+
+
+_COVERAGE = {
+    CoverageStatus.READ: InputStatus.READ,
+    CoverageStatus.SKIPPED: InputStatus.SKIPPED,
+    CoverageStatus.FAILED: InputStatus.FAILED,
+}
+
+
+def coverage_records(
+    items: Iterable[_Covered], *, prefix: str, format: str, sha256: str
+) -> tuple[InputRecord, ...]:
+    """A collection's sources (this machine, an agent) as input records ``prefix + source``."""
+    return tuple(
+        InputRecord(
+            path=f"{prefix}{item.source}",
+            status=_COVERAGE[item.status],
+            format=format,
+            count=item.count,
+            sha256=sha256,
+            error=item.reason if item.status is not CoverageStatus.READ else "",
+        )
+        for item in items
+    )
