@@ -8,7 +8,6 @@ explanations), same per-asset observation counts, same input records.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from rootout.engine.source import (
     tabular_format,
 )
 from rootout.errors import ConfigError, InputError, Location
+from rootout.ingest.digest import lower_priority, sha256_of
 from rootout.ingest.scan import InputRecord, InputStatus, ScanResult
 from rootout.match.engine import MatchSession
 from rootout.store import repository as repo
@@ -36,20 +36,6 @@ from rootout.store.db import connect
 
 Progress = Callable[[int, int], None]
 BackendFactory = Callable[[], Backend]
-
-
-def sha256_of(path: Path) -> tuple[str, int]:
-    """Digest and size of a local file ("" and 0 for a path only the engine can read)."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return "", 0
-    return digest.hexdigest(), size
 
 
 def _size(path: Path) -> int:
@@ -173,9 +159,9 @@ def scan_bulk(
     todo = sources(paths, input_format)
     total_bytes = sum(_size(s.path) for s in todo)
     done = 0
-    # Digests are computed beside the engine: hashlib releases the GIL on large buffers.
+    # Digests are computed beside the engine, on idle CPU (see rootout.ingest.digest).
     with (
-        ThreadPoolExecutor(max_workers=1) as hasher,
+        ThreadPoolExecutor(max_workers=1, initializer=lower_priority) as hasher,
         _backend(engine, spark_remote, backend_factory) as backend,
     ):
         digests = [hasher.submit(sha256_of, s.path) for s in todo]

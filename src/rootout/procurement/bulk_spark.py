@@ -18,7 +18,6 @@ located.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from functools import reduce
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rootout.engine.spark import number_rows
+from rootout.ingest.digest import BackgroundDigest
 from rootout.ingest.scan import InputRecord, InputStatus
 from rootout.match.engine import Matcher
 from rootout.model.observation import Observation
@@ -38,7 +38,6 @@ from rootout.procurement.bulk import (
     Progress,
     contracts_header,
     emit_rows,
-    sha256_into,
 )
 from rootout.procurement.records import parse_date
 
@@ -174,9 +173,7 @@ def scan_file(
     started = time.monotonic()
     head = contracts_header(path)
     display, header, delimiter, plan = head.display, head.header, head.delimiter, head.plan
-    digest: list[str] = []
-    hasher = threading.Thread(target=sha256_into, args=(path, digest), daemon=True)
-    hasher.start()
+    digest = BackgroundDigest(path)
     clock = Clock()
     good = _read(spark, path, header, delimiter)
     keyed = good.select(*(f.col(f"c{i}").alias(k) for k, i in plan.items()), "file_block_start")
@@ -199,17 +196,18 @@ def scan_file(
     finally:
         for persisted_frame in persisted:
             persisted_frame.unpersist()
-    hasher.join()
     summary = (
         f"{display}: {bad} bad record(s) (Spark path); first: {'; '.join(first)}" if bad else ""
     )
     size = path.stat().st_size
     record = InputRecord(
-        display, InputStatus.READ, head.reader, rows, digest[0], size, summary, bad_records=bad
+        display, InputStatus.READ, head.reader, rows, "", size, summary, bad_records=bad
     )
     if progress is not None:
         progress(size, size)
-    return BulkResult(record, rows, candidates, time.monotonic() - started, tuple(clock.laps))
+    return BulkResult(
+        record, digest, rows, candidates, time.monotonic() - started, tuple(clock.laps)
+    )
 
 
 def _records(spark: SparkSession, path: Path, header: list[str], delimiter: str) -> int:
