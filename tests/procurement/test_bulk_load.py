@@ -67,7 +67,12 @@ def test_ordinary_files_are_read_once(matcher: Matcher) -> None:
     result = scan_file(PART, seen.append, matcher)
     assert result.refetched == 0
     assert 0 < result.candidates < result.rows / 10
-    assert [name for name, _ in result.stages] == ["load", "problems", "names", "candidates"]
+    assert [name for name, _ in result.stages] == [
+        "load",
+        "problems",
+        "names",
+        "candidates",
+    ]
 
 
 def test_bad_dates_and_amounts_are_reported_with_their_rows(
