@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from rootout.catalog.cache import load_compiled
 from rootout.catalog.model import MatchMode, SignatureKind
@@ -169,3 +170,37 @@ def test_the_name_filter_is_selective(matcher: Matcher) -> None:
         "A DATUM CORPORATION",
     ]
     assert not any(prefilter.NameFilter(matcher).could_hit(n) for n in ordinary)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tokens=st.lists(st.text(alphabet="abcdehiknoprstuvwyz", max_size=14), max_size=40))
+def test_the_batched_near_check_is_the_fuzzy_stages_own_test(
+    matcher: Matcher, tokens: list[str]
+) -> None:
+    """near() scores a batch at once; each token must get the answer the fuzzy stage's own
+    per-token search gives (rapidfuzz extractOne over the vocabulary, same cutoff)."""
+    index = matcher.org_names
+    misspelt = ["kasperskyy", "kaspresky", "huawai", "hikvison", "dahau", "zyxell", "hytrea"]
+    tokens = [*tokens, *misspelt]
+    expected = {
+        t
+        for t in tokens
+        if t
+        and process.extractOne(
+            t, index.vocabulary, scorer=fuzz.ratio, score_cutoff=index.token_threshold
+        )
+        is not None
+    }
+    assert prefilter.NameFilter(matcher).near(tokens) == expected
+    assert {"kasperskyy", "kaspresky", "hikvison", "zyxell"} <= expected  # 85 and over
+    assert not {"huawai", "dahau", "hytrea"} & expected  # 83, 80, 83: under the cutoff
+
+
+def test_the_near_check_scores_large_batches_block_by_block(
+    matcher: Matcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prefilter, "NEAR_BLOCK", 3)
+    names = prefilter.NameFilter(matcher)
+    tokens = ["kasperskyy", "vortanex", "zyxell", "", "coho", "hikvison", "datum"]
+    assert names.near(tokens) == {"kasperskyy", "zyxell", "hikvison"}
+    assert names.near(["coho", "zyxell"]) == {"zyxell"}  # answered from the cache
