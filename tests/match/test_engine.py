@@ -89,6 +89,27 @@ def test_seen_before_the_designation_is_historical(catalog: Catalog) -> None:
     assert finding.legal[0].status is LegalStatus.HISTORICAL
 
 
+def test_each_finding_is_explained_on_its_own_date(catalog: Catalog) -> None:
+    """Designations and explanation steps are kept per (entity, date) on the catalog: two
+    sightings of one product on either side of the designation date, in one run, must each
+    be judged and explained on their own date."""
+    found = run(
+        catalog,
+        obs(name="Parentco Antivirus", host="old", when="2016-03-01"),
+        obs(name="Parentco Antivirus", host="new", when="2025-01-10"),
+    )
+    by_host = {f.observation.asset.name: f for f in found}
+    early, late = by_host["old"], by_host["new"]
+    assert (early.legal[0].status, late.legal[0].status) == (
+        LegalStatus.HISTORICAL,
+        LegalStatus.IN_FORCE,
+    )
+    (said_early,) = [s.text for s in early.explanation if s.kind == "designation"]
+    (said_late,) = [s.text for s in late.explanation if s.kind == "designation"]
+    assert said_early.endswith("NOT in force on 2016-03-01")
+    assert said_late.endswith("in force on 2025-01-10") and "NOT" not in said_late
+
+
 def test_artifacts_without_the_product_are_residual(catalog: Catalog) -> None:
     (finding,) = run(catalog, obs(ObservationKind.DRIVER, driver="PCAV.SYS"))
     assert finding.basis is Basis.RESIDUAL

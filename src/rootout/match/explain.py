@@ -59,6 +59,62 @@ def chain(
             signature.sources,
         ),
     ]
+    steps.extend(_tail(catalog, route))
+    for other in also:
+        steps.append(
+            Step(
+                "note",
+                f"also matched {other.hit.signature.id} ({other.hit.signature.match.value} "
+                f"{other.hit.verdict.pattern!r})",
+                other.hit.signature.id,
+                other.hit.signature.sources,
+            )
+        )
+    for item in support[:20]:
+        steps.append(
+            Step(
+                "note",
+                f"supporting artifact {item.hit.field} = {item.hit.verdict.raw!r} "
+                f"({item.hit.signature.id}) at {item.hit.observation.source}",
+                item.hit.signature.id,
+                item.hit.signature.sources,
+            )
+        )
+    return tuple(steps)
+
+
+TAIL_CACHE = 50_000
+
+
+def _tail(catalog: Catalog, route: Route) -> tuple[Step, ...]:
+    """The steps from the product to the legal bases. They depend only on the product, the
+    matched entity, the embedding, the covered entity and the date (which decide the route's
+    designations), so they are built once per such route and kept on the catalog."""
+    hit = route.hit
+    signature = hit.signature
+    embedding_id = route.embedding.id if route.embedding is not None else None
+    key = (
+        signature.product,
+        catalog.signature_entity(signature),
+        embedding_id,
+        route.covered,
+        hit.on,
+    )
+    cache: dict[object, tuple[Step, ...]] | None = catalog.__dict__.get("_chain_tail_cache")
+    if cache is None:
+        cache = catalog.__dict__["_chain_tail_cache"] = {}
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= TAIL_CACHE:
+            cache.clear()
+        found = cache[key] = _build_tail(catalog, route)
+    return found
+
+
+def _build_tail(catalog: Catalog, route: Route) -> tuple[Step, ...]:
+    hit = route.hit
+    signature = hit.signature
+    steps: list[Step] = []
     if signature.product:
         product = catalog.products[signature.product]
         steps.append(Step("product", f"product {product.name}", product.id, product.sources))
@@ -98,24 +154,4 @@ def chain(
             )
         )
         steps.append(Step("legal_basis", f"{basis.short}: {basis.title}", basis.id, basis.sources))
-    for other in also:
-        steps.append(
-            Step(
-                "note",
-                f"also matched {other.hit.signature.id} ({other.hit.signature.match.value} "
-                f"{other.hit.verdict.pattern!r})",
-                other.hit.signature.id,
-                other.hit.signature.sources,
-            )
-        )
-    for item in support[:20]:
-        steps.append(
-            Step(
-                "note",
-                f"supporting artifact {item.hit.field} = {item.hit.verdict.raw!r} "
-                f"({item.hit.signature.id}) at {item.hit.observation.source}",
-                item.hit.signature.id,
-                item.hit.signature.sources,
-            )
-        )
     return tuple(steps)

@@ -18,6 +18,7 @@ from rootout.catalog.model import Designation, Relation, RelationKind
 from rootout.model.finding import LegalStatus
 
 MAX_DEPTH = 6
+APPLICABLE_CACHE = 100_000
 NOT_FOLLOWED = frozenset({RelationKind.FORMERLY_AFFILIATED})
 
 
@@ -55,13 +56,31 @@ def paths_to_designated(
     return found
 
 
-def applicable_designations(catalog: Catalog, entity_id: str, on: dt.date) -> list[Applicable]:
+def applicable_designations(
+    catalog: Catalog, entity_id: str, on: dt.date
+) -> tuple[Applicable, ...]:
     """Designations reaching ``entity_id`` on ``on`` (in force) or at another time (historical).
 
     A designation that would apply but was not (yet, or any longer) in force on
     ``on`` is returned as historical, so that what was seen before a rule took
-    effect is labelled rather than dropped.
+    effect is labelled rather than dropped. The answer depends only on the catalog,
+    which does not change once loaded, so it is kept per (entity, date) on the catalog:
+    contract rows repeat a few thousand dates, inventories one.
     """
+    cache: dict[tuple[str, dt.date], tuple[Applicable, ...]] | None = catalog.__dict__.get(
+        "_applicable_cache"
+    )
+    if cache is None:
+        cache = catalog.__dict__["_applicable_cache"] = {}
+    found = cache.get((entity_id, on))
+    if found is None:
+        if len(cache) >= APPLICABLE_CACHE:
+            cache.clear()
+        found = cache[(entity_id, on)] = tuple(_applicable(catalog, entity_id, on))
+    return found
+
+
+def _applicable(catalog: Catalog, entity_id: str, on: dt.date) -> list[Applicable]:
     result: list[Applicable] = []
     for target, path in paths_to_designated(catalog, entity_id, on):
         kinds = {relation.kind for relation in path}
