@@ -61,29 +61,25 @@ def chain(
     ]
     steps.extend(_tail(catalog, route))
     for other in also:
-        steps.append(
-            Step(
-                "note",
-                f"also matched {other.hit.signature.id} ({other.hit.signature.match.value} "
-                f"{other.hit.verdict.pattern!r})",
-                other.hit.signature.id,
-                other.hit.signature.sources,
-            )
-        )
+        said = f"also matched {other.hit.signature.id} ({other.hit.signature.match.value} "
+        steps.append(_note(other, f"{said}{other.hit.verdict.pattern!r})"))
     for item in support[:20]:
+        seen = item.hit
         steps.append(
-            Step(
-                "note",
-                f"supporting artifact {item.hit.field} = {item.hit.verdict.raw!r} "
-                f"({item.hit.signature.id}) at {item.hit.observation.source}",
-                item.hit.signature.id,
-                item.hit.signature.sources,
+            _note(
+                item,
+                f"supporting artifact {seen.field} = {seen.verdict.raw!r} "
+                f"({seen.signature.id}) at {seen.observation.source}",
             )
         )
     return tuple(steps)
 
 
 TAIL_CACHE = 50_000
+
+
+def _note(route: Route, text: str) -> Step:
+    return Step("note", text, route.hit.signature.id, route.hit.signature.sources)
 
 
 def _tail(catalog: Catalog, route: Route) -> tuple[Step, ...]:
