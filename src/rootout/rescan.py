@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, func, select
 
 from rootout.catalog.catalog import Catalog
 from rootout.config import Settings
@@ -177,21 +177,12 @@ def _cannot(scan: LatestScan) -> CannotRematch:
 
 def latest_scans(engine: Engine, tenant: str) -> list[LatestScan]:
     """Each scan that is the latest for at least one asset, with those assets, oldest first."""
-    s, sa = t.scans.c, t.scan_assets.c
-    seen = (
-        select(sa.asset_key, s.id, s.finished_at)
-        .join(t.scans, (s.tenant_id == sa.tenant_id) & (s.id == sa.scan_id))
-        .where(sa.tenant_id == tenant)
-    )
-    best: dict[str, tuple[dt.datetime, str]] = {}
+    assets: dict[str, set[str]] = {}
     with engine.connect() as conn:
-        for asset_key, scan_id, finished_at in conn.execute(seen):
-            if asset_key not in best or (finished_at, scan_id) > best[asset_key]:
-                best[asset_key] = (finished_at, scan_id)
-        assets: dict[str, set[str]] = {}
-        for asset_key, (_, scan_id) in best.items():
+        for asset_key, scan_id in conn.execute(_latest_scan_per_asset(tenant)):
             assets.setdefault(scan_id, set()).add(asset_key)
         ids = sorted(assets)
+        s = t.scans.c
         rows = [
             row
             for start in range(0, len(ids), _IN_CHUNK)
@@ -214,6 +205,24 @@ def latest_scans(engine: Engine, tenant: str) -> list[LatestScan]:
         for row in rows
     ]
     return sorted(scans, key=lambda x: (x.finished_at, x.id))
+
+
+def _latest_scan_per_asset(tenant: str) -> Select[str, str]:
+    """``(asset_key, scan_id)`` of each asset's latest scan: the greatest
+    ``(finished_at, scan id)`` among the tenant's scans that saw it."""
+    s, sa = t.scans.c, t.scan_assets.c
+    rank = (
+        func.row_number()
+        .over(partition_by=sa.asset_key, order_by=(s.finished_at.desc(), s.id.desc()))
+        .label("rank")
+    )
+    ranked = (
+        select(sa.asset_key, sa.scan_id, rank)
+        .join(t.scans, (s.tenant_id == sa.tenant_id) & (s.id == sa.scan_id))
+        .where(sa.tenant_id == tenant)
+        .subquery()
+    )
+    return select(ranked.c.asset_key, ranked.c.scan_id).where(ranked.c.rank == 1)
 
 
 _BEFORE = (
