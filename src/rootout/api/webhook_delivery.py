@@ -9,6 +9,11 @@ one interrupted by a restart is sent again by :meth:`Notifier.resume`.
 A post is retried on a network error, a timeout, 408, 429 and 5xx, waiting
 ``backoff``, then twice that, and so on; any other answer ends it. Redirects are
 not followed (a redirect could lead past the address guard).
+
+Each worker thread posts through its own HTTP client, so keep-alive connections to a
+receiver are reused; the clients are closed once the notifier is closed and its last
+job has finished. They keep no cookies: a receiver's cookie never rides along with
+another post.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
@@ -79,14 +85,48 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def post_once(url: str, body: bytes, request_headers: Mapping[str, str], timeout: float) -> Attempt:
+def new_client(timeout: float) -> httpx.Client:
+    """A client for webhook posts: no redirects, no proxy from the environment, no cookies."""
+    no_cookies = CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False, cookies=no_cookies
+    )
+
+
+def post_once(
+    http: httpx.Client, url: str, body: bytes, request_headers: Mapping[str, str]
+) -> Attempt:
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as http:
-            answer = http.post(url, content=body, headers=dict(request_headers))
+        answer = http.post(url, content=body, headers=dict(request_headers))
     except httpx.HTTPError as exc:
         return Attempt(None, f"{type(exc).__name__}: {exc}"[:ERROR_LIMIT])
     error = None if answer.is_success else f"HTTP {answer.status_code}: {answer.text[:200]}"
     return Attempt(answer.status_code, error)
+
+
+class ThreadClients:
+    """One HTTP client per thread, made on the thread's first post; :meth:`close` closes all."""
+
+    def __init__(self, timeout: float) -> None:
+        self._timeout = timeout
+        self._local = threading.local()
+        self._open: list[httpx.Client] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> httpx.Client:
+        http: httpx.Client | None = getattr(self._local, "http", None)
+        if http is None or http.is_closed:
+            http = new_client(self._timeout)
+            self._local.http = http
+            with self._lock:
+                self._open.append(http)
+        return http
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._open = self._open, []
+        for http in clients:
+            http.close()
 
 
 class Notifier:
@@ -110,6 +150,7 @@ class Notifier:
         self._futures: set[Future[None]] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._clients = ThreadClients(policy.timeout)
 
     # -- queueing ----------------------------------------------------------------------
 
@@ -127,6 +168,14 @@ class Notifier:
     def _forget(self, future: Future[None]) -> None:
         with self._lock:
             self._futures.discard(future)
+        self._close_clients_if_done()
+
+    def _close_clients_if_done(self) -> None:
+        """Close the workers' HTTP clients once closed and no job is left to post with them."""
+        with self._lock:
+            done = self._closed and not self._futures
+        if done:
+            self._clients.close()
 
     @staticmethod
     def _guarded(job: Callable[..., None], *args: Any) -> None:
@@ -176,6 +225,7 @@ class Notifier:
             executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
+        self._close_clients_if_done()
 
     # -- work on the pool --------------------------------------------------------------
 
@@ -247,7 +297,7 @@ class Notifier:
         policy = self._policy
         last = max(policy.attempts, done + 1)
         for attempt in range(done + 1, last + 1):
-            result = post_once(url, body, sent, policy.timeout)
+            result = post_once(self._clients.get(), url, body, sent)
             outcome = {"attempts": attempt, "status_code": result.status_code}
             if result.ok:
                 self._finish(delivery_id, "delivered", error=None, **outcome)
