@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
 
@@ -52,9 +53,8 @@ def check_golden(name: str, text: str) -> None:
     ],
 )
 def test_example_register_against_golden_files(
-    example_report: SupplierReport, name: str, render: object
+    example_report: SupplierReport, name: str, render: Callable[[SupplierReport], str]
 ) -> None:
-    assert callable(render)
     check_golden(name, render(example_report))
 
 

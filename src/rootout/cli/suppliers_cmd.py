@@ -7,7 +7,6 @@ The suppliers package loads only when a command runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -18,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from rootout.cli.common import DbOpt, TenantOpt
+from rootout.cli.suppliers_today import parse_today
 
 if TYPE_CHECKING:
     from rootout.suppliers.store import ImportOutcome
@@ -50,17 +50,6 @@ FormatOpt = typer.Option(Format.TABLE, "--format", "-f", help="table or json.")
 TodayOpt = typer.Option(
     None, "--today", help="Judge on this date (YYYY-MM-DD) instead of today.", show_default=False
 )
-
-
-def _today(value: str | None) -> dt.date:
-    from rootout.errors import InputError, Location
-
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(Location("--today"), f"not an ISO date: {value!r}") from None
 
 
 def _json(data: Any) -> None:
@@ -126,7 +115,7 @@ def list_(
     from rootout.store.db import connect
     from rootout.suppliers.views import supplier_list
 
-    rows = supplier_list(connect(db), tenant=tenant, today=_today(today))
+    rows = supplier_list(connect(db), tenant=tenant, today=parse_today(today))
     if output is Format.JSON:
         _json(rows)
         return
@@ -157,7 +146,7 @@ def show(
     from rootout.store.db import connect
     from rootout.suppliers.views import supplier_detail
 
-    data = supplier_detail(connect(db), supplier_id, tenant=tenant, today=_today(today))
+    data = supplier_detail(connect(db), supplier_id, tenant=tenant, today=parse_today(today))
     if output is Format.JSON:
         _json(data)
         return
@@ -197,7 +186,7 @@ def screen(
     from rootout.suppliers.views import supplier_finding_json
 
     outcome = screen_and_store(
-        connect(db), tenant=tenant, today=_today(today), catalog_dirs=catalog_dirs or []
+        connect(db), tenant=tenant, today=parse_today(today), catalog_dirs=catalog_dirs or []
     )
     for item in outcome.evidence:
         if item.error:
@@ -242,7 +231,7 @@ def reminders(
 
     rows = [
         reminder_json(r)
-        for r in due_reminders(connect(db), tenant=tenant, today=_today(today), within=within)
+        for r in due_reminders(connect(db), tenant=tenant, today=parse_today(today), within=within)
     ]
     if output is Format.JSON:
         _json(rows)

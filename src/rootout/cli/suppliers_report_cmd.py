@@ -6,7 +6,6 @@ The report layer and the suppliers package load only when the command runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import typer
 
 from rootout.cli.common import DbOpt, TenantOpt
+from rootout.cli.suppliers_today import parse_today
 
 
 class ReportFormat(StrEnum):
@@ -27,10 +27,9 @@ def report(
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write here (default: standard output)."
     ),
-    today: dt.datetime | None = typer.Option(
+    today: str | None = typer.Option(
         None,
         "--today",
-        formats=["%Y-%m-%d"],
         help="Screen on this date (YYYY-MM-DD) instead of today.",
         show_default=False,
     ),
@@ -44,7 +43,7 @@ def report(
     from rootout.report.suppliers_report import RENDERERS, report_from_store
     from rootout.store.db import connect
 
-    day = today.date() if today else dt.date.today()
+    day = parse_today(today)
     built = report_from_store(
         connect(db), tenant=tenant, today=day, catalog_dirs=catalog_dirs or []
     )
