@@ -125,13 +125,19 @@ def _rootout(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-def _validation(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+def validation_message(exc: RequestValidationError, *, hide: tuple[str, ...] = ()) -> str:
+    """Each problem as ``where: what``; ``hide`` drops location parts (the web pages say
+    ``since`` where the API says ``query.since``)."""
     parts = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()))
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in hide)
         parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    return error_json(422, "validation_error", "; ".join(parts) or "invalid request")
+    return "; ".join(parts) or "invalid request"
+
+
+def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return error_json(422, "validation_error", validation_message(exc))
 
 
 def _http(_request: Request, exc: Exception) -> JSONResponse:

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from rootout.api.errors import status_of
+from rootout.api.errors import status_of, validation_message
 from rootout.errors import RootoutError
 from rootout.web.render import page, secure
 
@@ -26,14 +26,6 @@ log = logging.getLogger("rootout.web")
 
 class LoginRequired(RootoutError):
     """No valid session: the browser is sent to the login form."""
-
-
-def _validation_message(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body"))
-        parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    return "; ".join(parts) or "invalid request"
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
@@ -61,7 +53,7 @@ async def _answer(
     except LoginRequired:
         return login_redirect(request)
     except RequestValidationError as exc:
-        return error_page(request, 422, _validation_message(exc))
+        return error_page(request, 422, validation_message(exc, hide=("query", "body")))
     except RootoutError as exc:
         status, _code = status_of(exc)
         if status >= 500:
