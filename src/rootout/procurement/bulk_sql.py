@@ -108,6 +108,18 @@ def _bad_flag(header: Sequence[str], plan: Mapping[str, int]) -> str:
     return f"CASE WHEN {bad_date} THEN {BAD_DATE} WHEN {bad_amount} THEN {BAD_AMOUNT} ELSE 0 END"
 
 
+def _name_keeps(header: Sequence[str], plan: Mapping[str, int], regex: str) -> list[str]:
+    """The name filter on each name column, skipped where a column repeats an earlier one (a
+    parent or DBA name that is the recipient's own: the earlier test already answered)."""
+    tests: list[str] = []
+    columns = [quote_ident(header[plan[key]]) for key in name_keys(plan)]
+    for at, column in enumerate(columns):
+        same = [f"{column} IS DISTINCT FROM {earlier}" for earlier in columns[:at]]
+        match = f"regexp_matches({column}, {quote_str(regex)})"
+        tests.append(f"coalesce({' AND '.join([*same, match])}, false)")
+    return tests
+
+
 def name_keys(plan: Mapping[str, int]) -> list[str]:
     return [key for key in prefilter.NAME_KEYS if key in plan]
 
@@ -129,10 +141,7 @@ def load_sql(
     keep = ["_text", "_ident", "_bad > 0"]
     regex = name_filter(matcher)
     if regex is not None:
-        keep += [
-            f"coalesce(regexp_matches({quote_ident(header[plan[key]])}, {quote_str(regex)}), false)"
-            for key in name_keys(plan)
-        ]
+        keep += _name_keeps(header, plan, regex)
     inner = ", ".join(
         [
             "*",
