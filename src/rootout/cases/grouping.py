@@ -63,6 +63,7 @@ def open_cases(
     rows = queries.list_findings(engine, selection, tenant=tenant)
     with engine.begin() as conn:
         repo.ensure_tenant(conn, tenant)
+        records.lock_case_ids(conn, tenant)  # a concurrent run waits, then sees our cases
         reopened = _reopen_expired_waivers(conn, tenant, actor, today)
         cased = records.cased_finding_ids(conn, tenant)
         groups: dict[GroupKey, list[dict[str, Any]]] = {}

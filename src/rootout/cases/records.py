@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Integer, String, cast, func, insert, literal, select, update
 
 from rootout.cases.model import CaseStatus, check_transition
 from rootout.errors import NotFoundError
@@ -56,8 +56,46 @@ def case_rows(
 
 
 def next_case_id(conn: Connection, tenant: str) -> str:
-    ids = conn.execute(select(t.cases.c.id).where(t.cases.c.tenant_id == tenant)).scalars()
-    return f"C{max((int(i[1:]) for i in ids), default=0) + 1}"
+    """The tenant's next case id ``C<n>``: one bump of its counter row (O(1), race-free).
+
+    The bump locks the row until the transaction ends, so a concurrent transaction of the same
+    tenant waits and then gets the following number; a rollback gives the number back.
+    """
+    return f"C{_bump_counter(conn, tenant, 1)}"
+
+
+def lock_case_ids(conn: Connection, tenant: str) -> None:
+    """Hold the tenant's case-id lock until the transaction ends (serialises case opening)."""
+    _bump_counter(conn, tenant, 0)
+
+
+def _bump_counter(conn: Connection, tenant: str, step: int) -> int:
+    counter = t.case_counters
+    bump = (
+        update(counter)
+        .where(counter.c.tenant_id == tenant)
+        .values(last_number=counter.c.last_number + step)
+        .returning(counter.c.last_number)
+    )
+    number = conn.execute(bump).scalar_one_or_none()
+    if number is None:
+        conn.execute(_create_counter(conn.dialect.name, tenant))
+        number = conn.execute(bump).scalar_one()
+    return int(number)
+
+
+def _create_counter(dialect: str, tenant: str) -> Any:
+    """INSERT the tenant's counter, seeded with its highest case number, unless it exists."""
+    highest = func.coalesce(func.max(cast(func.substr(t.cases.c.id, 2), Integer)), 0)
+    seed = select(literal(tenant, String), highest).where(t.cases.c.tenant_id == tenant)
+    columns = ["tenant_id", "last_number"]
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(t.case_counters).from_select(columns, seed).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(t.case_counters).from_select(columns, seed).on_conflict_do_nothing()
 
 
 def insert_case(conn: Connection, tenant: str, values: dict[str, Any]) -> None:

@@ -410,3 +410,11 @@ screening_entries = Table(
     Column("line", Integer, nullable=False),
     ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
 )
+
+case_counters = Table(
+    "case_counters",
+    metadata,
+    Column("tenant_id", String(64), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+    ForeignKeyConstraint(["tenant_id"], ["tenants.id"]),
+)
