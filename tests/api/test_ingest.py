@@ -16,7 +16,7 @@ from rootout.api import accounts, ingest
 from rootout.api.app import create_app
 from rootout.api.roles import Role
 from rootout.api.settings import ServerSettings
-from rootout.store import schema
+from rootout.store import clock, schema
 from tests.agent._payloads import debian_payload
 from tests.api._agent import GZIP, PATH, agent, post
 from tests.api.conftest import TODAY, UPLOAD_LIMIT, bearer, client
@@ -158,7 +158,7 @@ def test_a_job_abandoned_mid_processing_is_resumed_by_the_next_server_once(
     assert claimed is not None
     assert claimed.scan_id == str(scan.scan_id)
     with engine.begin() as conn:
-        conn.execute(update(schema.ingest_jobs).values(lease_until=ingest.now()))
+        conn.execute(update(schema.ingest_jobs).values(lease_until=clock.now()))
     first.state.rootout.engine.dispose()
 
     second = create_app(settings, today=TODAY)
@@ -206,7 +206,7 @@ def test_a_claimed_job_is_not_claimed_again_until_its_lease_runs_out(
     assert first.attempts == 1
     assert ingest.claim(engine) is None  # another worker finds nothing to take
     with engine.begin() as conn:
-        conn.execute(update(schema.ingest_jobs).values(lease_until=ingest.now()))
+        conn.execute(update(schema.ingest_jobs).values(lease_until=clock.now()))
     again = ingest.claim(engine)
     assert again is not None
     assert (again.scan_id, again.attempts) == (first.scan_id, 2)

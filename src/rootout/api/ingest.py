@@ -37,6 +37,7 @@ from rootout.agent.payload import AgentScan, as_read, input_prefix
 from rootout.scanning import store_observations
 from rootout.store import repository as repo
 from rootout.store import schema as t
+from rootout.store.clock import now
 
 log = logging.getLogger("rootout.api.ingest")
 
@@ -68,10 +69,6 @@ class Job:
     finished_at: dt.datetime | None
     error: str | None
     stored_scan_id: str | None
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # -- jobs ----------------------------------------------------------------------------

@@ -21,8 +21,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from rootout.agent.payload import AgentScan, host_asset
 from rootout.api.errors import ApiError, RateLimited, TooLarge
-from rootout.api.ingest import Job, JobStatus, get_job, now
+from rootout.api.ingest import Job, JobStatus, get_job
 from rootout.store import schema as t
+from rootout.store.clock import now
 
 MAX_PROBLEMS = 10
 

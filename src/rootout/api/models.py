@@ -9,15 +9,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from rootout.api.roles import Role
 from rootout.cases.model import CaseStatus
+from rootout.store.clock import as_utc
 
 Item = TypeVar("Item")
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+UtcDateTime = Annotated[dt.datetime, AfterValidator(as_utc)]
 """A time in UTC with its offset (SQLite hands back the store's UTC times without one)."""
 
 NO_NUL = r"^[^\x00]*$"

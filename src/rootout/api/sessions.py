@@ -17,25 +17,18 @@ from sqlalchemy import Engine, delete, insert, select
 from rootout.api.accounts import User, get_user, token_hash
 from rootout.api.roles import Principal
 from rootout.store import schema as t
+from rootout.store.clock import as_utc, now
 
 COOKIE = "rootout_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def start_session(engine: Engine, user: User, hours: int) -> tuple[str, str]:
     """A new session for ``user``: (cookie value, CSRF token). Expired sessions are dropped."""
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    created = _now()
+    created = now()
     with engine.begin() as conn:
         conn.execute(delete(t.sessions).where(t.sessions.c.expires_at < created))
         conn.execute(
@@ -57,7 +50,7 @@ def principal_for_session(engine: Engine, secret: str) -> Principal | None:
         row = conn.execute(
             select(t.sessions).where(t.sessions.c.id_hash == token_hash(secret))
         ).first()
-    if row is None or _utc(row.expires_at) <= _now():
+    if row is None or as_utc(row.expires_at) <= now():
         return None
     user = get_user(engine, row.user_id)
     if user is None or user.tenant != row.tenant_id:

@@ -18,7 +18,6 @@ another post.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 import time
@@ -36,6 +35,7 @@ from rootout.api.webhook_payloads import Event, Kind, headers, render
 from rootout.api.webhooks import Webhook, WebhookRefused, check_url, get_webhook, list_webhooks
 from rootout.errors import NotFoundError
 from rootout.store import schema as t
+from rootout.store.clock import as_utc, now
 
 log = logging.getLogger("rootout.webhooks")
 
@@ -79,10 +79,6 @@ class Attempt:
     def retry(self) -> bool:
         code = self.status_code
         return code is None or code >= 500 or code in RETRY_STATUSES
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def new_client(timeout: float) -> httpx.Client:
@@ -240,7 +236,7 @@ class Notifier:
             self._submit(self._deliver, tenant, self._record(hook, event, data))
 
     def _record(self, hook: Webhook, event: Event, data: Mapping[str, Any]) -> int:
-        created = _now()
+        created = now()
         body = render(hook.kind, event, hook.tenant, data, created)
         with self._engine.begin() as conn:
             result = conn.execute(
@@ -264,7 +260,7 @@ class Notifier:
             conn.execute(update(d).where(d.c.id == delivery_id).values(**values))
 
     def _finish(self, delivery_id: int, status: str, **values: Any) -> None:
-        self._update(delivery_id, status=status, finished_at=_now(), **values)
+        self._update(delivery_id, status=status, finished_at=now(), **values)
         if self._on_outcome is not None:
             self._on_outcome(status)
 
@@ -287,7 +283,7 @@ class Notifier:
             self._finish(delivery_id, "refused", error=str(exc))
             return
         body = row.body.encode()
-        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+        created = as_utc(row.created_at)
         sent_headers = headers(Kind(hook.kind), row.event, delivery_id, secret, body, created)
         self._post_with_retries(delivery_id, hook.url, body, sent_headers, row.attempts)
 

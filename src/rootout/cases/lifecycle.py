@@ -27,6 +27,7 @@ from rootout.cases.model import (
 from rootout.errors import NotFoundError
 from rootout.store import repository as repo
 from rootout.store import suppress
+from rootout.store.clock import as_utc, now
 
 
 def change_status(
@@ -282,8 +283,8 @@ def edit_case(
     actor: str = DEFAULT_ACTOR,
 ) -> None:
     """Set the owner, when and how the organisation learned of the case, or add a note."""
-    if identified_at is not None and identified_at.tzinfo is None:
-        identified_at = identified_at.replace(tzinfo=dt.UTC)
+    if identified_at is not None:
+        identified_at = as_utc(identified_at)
     if identified_at is not None and not identified_how:
         raise CaseError("say how the organisation learned of it (--how) when setting the date")
     with engine.begin() as conn:
@@ -299,13 +300,11 @@ def edit_case(
                 values[name] = value
                 old = case[name]
                 changes[name] = {
-                    "from": records.as_utc(old).isoformat()
-                    if isinstance(old, dt.datetime)
-                    else old,
+                    "from": as_utc(old).isoformat() if isinstance(old, dt.datetime) else old,
                     "to": value.isoformat() if isinstance(value, dt.datetime) else value,
                 }
         if note:
-            stamp = records.now().strftime("%Y-%m-%d %H:%M UTC")
+            stamp = now().strftime("%Y-%m-%d %H:%M UTC")
             values["notes"] = (
                 case["notes"] + "\n" if case["notes"] else ""
             ) + f"{stamp} {actor}: {note}"

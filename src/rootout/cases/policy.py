@@ -23,6 +23,7 @@ from rootout.cases.businessdays import BusinessCalendar
 from rootout.catalog.model import DayUnit
 from rootout.config import config_path
 from rootout.errors import ConfigError
+from rootout.store.clock import as_utc
 
 POLICY_ENV = "ROOTOUT_CASE_POLICY"
 ORGANISATION_SHORT = "Organisation policy"
@@ -125,8 +126,7 @@ class Policy:
 
     def local_date(self, moment: dt.datetime) -> dt.date:
         """The calendar date of ``moment`` in the policy's time zone (naive means UTC)."""
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.UTC)
+        moment = as_utc(moment)
         zone = dt.UTC if self.timezone == "UTC" else zoneinfo.ZoneInfo(self.timezone)
         return moment.astimezone(zone).date()
 

@@ -13,18 +13,10 @@ from rootout.cases.model import CaseStatus, check_transition
 from rootout.errors import NotFoundError
 from rootout.store import repository as repo
 from rootout.store import schema as t
+from rootout.store.clock import as_utc, now
 
 OBJECT_TYPE = "case"
 _ID = re.compile(r"^[cC]?(\d+)$")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def as_utc(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def normalise_id(text: str) -> str:

@@ -19,6 +19,7 @@ from rootout.cases.policy import Policy, load_policy
 from rootout.catalog.catalog import Catalog
 from rootout.store import repository as repo
 from rootout.store import schema as t
+from rootout.store.clock import as_utc
 
 
 def list_cases(
@@ -79,7 +80,7 @@ def _events(conn: Any, tenant: str, case_id: str) -> list[dict[str, Any]]:
         )
         .order_by(t.events.c.id)
     )
-    return [{**dict(r._mapping), "at": records.as_utc(r.at)} for r in rows]
+    return [{**dict(r._mapping), "at": as_utc(r.at)} for r in rows]
 
 
 def build_view(
@@ -92,7 +93,7 @@ def build_view(
 ) -> CaseView:
     today = today or dt.date.today()
     status = CaseStatus(case["status"])
-    identified_at = records.as_utc(case["identified_at"])
+    identified_at = as_utc(case["identified_at"])
     identified_on = policy.local_date(identified_at)
     rules = rules_for_case(
         catalog, (ref for f in found for ref in f["legal"]), case["entity"], identified_on, policy

@@ -25,6 +25,7 @@ from rootout.report.cases_view import CaseLike
 from rootout.store import queries
 from rootout.store import repository as repo
 from rootout.store import schema as t
+from rootout.store.clock import as_utc
 
 ALL_STATUSES = ("active", "waived", "gone")
 ARCHIVE = "archive"  # an input status: a container whose members were read as inputs of their own
@@ -149,10 +150,6 @@ def catalog_info(catalog: Catalog) -> CatalogInfo:
     return CatalogInfo(catalog.version, packs)
 
 
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _inputs(engine: Engine, tenant: str, scan_ids: Sequence[str]) -> dict[str, list[Any]]:
     found: dict[str, list[Any]] = {s: [] for s in scan_ids}
     with engine.connect() as conn:
@@ -207,7 +204,7 @@ def _select_scans(rows: Iterable[dict[str, Any]], scope: Scope) -> list[dict[str
     for row in rows:
         if scope.scan_ids is not None and row["id"] not in scope.scan_ids:
             continue
-        if scope.since and _utc(row["finished_at"]).date() < scope.since:
+        if scope.since and as_utc(row["finished_at"]).date() < scope.since:
             continue
         chosen.append(row)
     if scope.scan_ids is not None:
@@ -230,8 +227,8 @@ def _scan_views(
     return tuple(
         ScanView(
             id=r["id"],
-            started_at=_utc(r["started_at"]),
-            finished_at=_utc(r["finished_at"]),
+            started_at=as_utc(r["started_at"]),
+            finished_at=as_utc(r["finished_at"]),
             catalog_version=r["catalog_version"],
             engine=r["engine"],
             label=r["label"],
