@@ -34,3 +34,14 @@ def test_the_report_writes_nothing_for_a_bad_date(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not an ISO date (YYYY-MM-DD): '28/11/2026'" in result.stderr
     assert not target.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS[:4], ids=lambda c: c[0])
+def test_a_bad_date_is_refused_before_the_store_is_opened(
+    command: list[str], tmp_path: Path
+) -> None:
+    store = tmp_path / "store.db"
+    args = ["suppliers", *command, "--db", f"sqlite:///{store}", "--today", "2026-13-01"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert not store.exists()  # no empty store left behind by a typo

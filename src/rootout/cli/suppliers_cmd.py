@@ -115,7 +115,8 @@ def list_(
     from rootout.store.db import connect
     from rootout.suppliers.views import supplier_list
 
-    rows = supplier_list(connect(db), tenant=tenant, today=parse_today(today))
+    day = parse_today(today)  # a bad date is refused before the store is opened
+    rows = supplier_list(connect(db), tenant=tenant, today=day)
     if output is Format.JSON:
         _json(rows)
         return
@@ -146,7 +147,8 @@ def show(
     from rootout.store.db import connect
     from rootout.suppliers.views import supplier_detail
 
-    data = supplier_detail(connect(db), supplier_id, tenant=tenant, today=parse_today(today))
+    day = parse_today(today)  # a bad date is refused before the store is opened
+    data = supplier_detail(connect(db), supplier_id, tenant=tenant, today=day)
     if output is Format.JSON:
         _json(data)
         return
@@ -185,8 +187,9 @@ def screen(
     from rootout.suppliers.service import screen_and_store
     from rootout.suppliers.views import supplier_finding_json
 
+    day = parse_today(today)  # a bad date is refused before the store is opened
     outcome = screen_and_store(
-        connect(db), tenant=tenant, today=parse_today(today), catalog_dirs=catalog_dirs or []
+        connect(db), tenant=tenant, today=day, catalog_dirs=catalog_dirs or []
     )
     for item in outcome.evidence:
         if item.error:
@@ -229,9 +232,10 @@ def reminders(
     from rootout.suppliers.service import due_reminders
     from rootout.suppliers.views import reminder_json
 
+    day = parse_today(today)  # a bad date is refused before the store is opened
     rows = [
         reminder_json(r)
-        for r in due_reminders(connect(db), tenant=tenant, today=parse_today(today), within=within)
+        for r in due_reminders(connect(db), tenant=tenant, today=day, within=within)
     ]
     if output is Format.JSON:
         _json(rows)
