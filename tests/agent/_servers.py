@@ -83,7 +83,7 @@ def _proxy_handler(requests: list[str]) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
@@ -97,11 +97,11 @@ def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 
 @contextmanager
 def scan_server(script: Script) -> Iterator[str]:
-    with _serving(_scan_handler(script)) as url:
+    with serving(_scan_handler(script)) as url:
         yield url
 
 
 @contextmanager
 def forward_proxy(requests: list[str]) -> Iterator[str]:
-    with _serving(_proxy_handler(requests)) as url:
+    with serving(_proxy_handler(requests)) as url:
         yield url

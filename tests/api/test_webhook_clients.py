@@ -6,11 +6,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import httpx
 
 from rootout.api.webhook_delivery import ThreadClients, new_client, post_once
+from tests.agent._servers import serving
 
 
 @dataclass
@@ -42,13 +43,9 @@ def keep_alive_receiver() -> Iterator[KeepAliveReceiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    box.append(KeepAliveReceiver(f"http://127.0.0.1:{server.server_address[1]}/hook"))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield box[0]
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as url:
+        box.append(KeepAliveReceiver(f"{url}/hook"))
+        yield box[0]
 
 
 def test_posts_reuse_the_connection_and_send_no_cookie_back() -> None:

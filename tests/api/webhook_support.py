@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from rootout.api.app import create_app
 from rootout.api.roles import Role
 from rootout.api.settings import ServerSettings
 from rootout.cases import list_cases, open_cases
+from tests.agent._servers import serving
 from tests.api.conftest import PROGRAMS, TODAY, UPLOAD_LIMIT, bearer, client, make_tenant, upload
 
 
@@ -72,13 +73,9 @@ def running_receiver() -> Iterator[Receiver]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    box.append(Receiver(f"http://127.0.0.1:{server.server_address[1]}/hook"))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield box[0]
-    server.shutdown()
-    server.server_close()
+    with serving(Handler) as url:
+        box.append(Receiver(f"{url}/hook"))
+        yield box[0]
 
 
 def receiving_app(db: str, tmp_path: Path, today: dt.date = TODAY) -> FastAPI:
