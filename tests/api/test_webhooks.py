@@ -59,6 +59,12 @@ def notifier(app: FastAPI) -> Notifier:
     return found
 
 
+def acme_admin(engine: Engine) -> dict[str, str]:
+    """Tenant acme (no users) and the headers of an admin token of it."""
+    make_tenant(engine, "acme", ())
+    return bearer(engine, "acme", Role.ADMIN)
+
+
 def add_webhook(app: FastAPI, headers: dict[str, str], url: str, kind: str, *events: str) -> Any:
     answer = client(app).post(
         "/api/v1/webhooks",
@@ -77,8 +83,7 @@ def deliveries(app: FastAPI, headers: dict[str, str], webhook_id: str) -> list[A
 
 def test_a_new_finding_upload_posts_one_slack_message(server: FastAPI, receiver: Receiver) -> None:
     app, engine = server, server.state.rootout.engine
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     hook = add_webhook(app, admin, receiver.url, "slack", "finding.new")
 
     answer = upload(client(app), admin, "programs.json", PROGRAMS.read_bytes(), folder="ws-0042")
@@ -113,8 +118,7 @@ def test_a_new_finding_upload_posts_one_slack_message(server: FastAPI, receiver:
 def test_the_same_upload_again_notifies_nothing(
     app: FastAPI, engine: Engine, receiver: Receiver
 ) -> None:
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     add_webhook(app, admin, receiver.url, "json", "finding.new")
     for _ in range(2):
         upload(client(app), admin, "programs.json", PROGRAMS.read_bytes(), folder="ws-0042")
@@ -126,8 +130,7 @@ def test_generic_json_is_an_envelope_signed_with_the_secret(
     server: FastAPI, receiver: Receiver
 ) -> None:
     app, engine = server, server.state.rootout.engine
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     hook = add_webhook(app, admin, receiver.url, "json", "finding.new")
     assert hook["secret"].startswith("whsec_")
 
@@ -154,8 +157,7 @@ def test_generic_json_is_an_envelope_signed_with_the_secret(
 def test_a_500_is_retried_until_it_succeeds(
     app: FastAPI, engine: Engine, receiver: Receiver
 ) -> None:
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     hook = add_webhook(app, admin, receiver.url, "json", "finding.new")
     receiver.script.extend([500, 503])
 
@@ -187,8 +189,7 @@ def test_a_500_is_retried_until_it_succeeds(
 def test_a_receiver_that_keeps_failing_is_logged_as_failed(
     app: FastAPI, engine: Engine, receiver: Receiver
 ) -> None:
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     hook = add_webhook(app, admin, receiver.url, "slack", "finding.new")
     receiver.script.extend([500] * 10)
     client(app).post(f"/api/v1/webhooks/{hook['id']}/test", headers=admin)
@@ -199,8 +200,7 @@ def test_a_receiver_that_keeps_failing_is_logged_as_failed(
 
 
 def test_a_4xx_answer_is_not_retried(app: FastAPI, engine: Engine, receiver: Receiver) -> None:
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     hook = add_webhook(app, admin, receiver.url, "slack", "finding.new")
     receiver.script.append(404)
     client(app).post(f"/api/v1/webhooks/{hook['id']}/test", headers=admin)
@@ -298,8 +298,7 @@ def test_webhooks_are_for_admins_of_the_tenant_only(
 def test_a_webhook_must_subscribe_to_a_real_event(
     app: FastAPI, engine: Engine, receiver: Receiver
 ) -> None:
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     for events in ([], ["webhook.test"], ["scan.new"]):
         answer = client(app).post(
             "/api/v1/webhooks",
@@ -313,8 +312,7 @@ def test_a_failing_webhook_does_not_hold_up_an_upload(
     app: FastAPI, engine: Engine, receiver: Receiver
 ) -> None:
     """The receiver fails every post; the upload still answers 201 and stores the scan."""
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     add_webhook(app, admin, receiver.url, "json", "finding.new")
     add_webhook(app, admin, "http://127.0.0.1:9/nothing-listens", "json", "finding.new")
     receiver.script.extend([500] * 10)
@@ -331,8 +329,7 @@ def test_a_failing_webhook_does_not_hold_up_an_upload(
 def test_an_agent_scan_stored_by_the_ingest_worker_notifies_too(
     app: FastAPI, engine: Engine, receiver: Receiver
 ) -> None:
-    make_tenant(engine, "acme", ())
-    admin = bearer(engine, "acme", Role.ADMIN)
+    admin = acme_admin(engine)
     add_webhook(app, admin, receiver.url, "json", "finding.new")
     agent = client(app)
     agent.headers.update(bearer(engine, "acme", Role.AGENT))
