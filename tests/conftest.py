@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -49,6 +54,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> object:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[sa.Engine]:
+    """A connected store on ``db_url`` (schema at head), disposed after the test."""
+    from rootout.store.db import connect
+
+    store = connect(db_url)
+    yield store
+    store.dispose()
 
 
 @pytest.fixture(scope="session")

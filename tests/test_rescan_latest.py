@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +10,6 @@ import sqlalchemy as sa
 from rootout.catalog import Catalog, load_catalog
 from rootout.rescan import latest_scans
 from rootout.store import repository as repo
-from rootout.store.db import connect
 from tests.conftest import FIXTURES
 
 T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -20,13 +18,6 @@ T0 = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_catalog([FIXTURES / "catalog" / "engine"], builtin=False)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = connect(db_url)
-    yield engine
-    engine.dispose()
 
 
 def save(

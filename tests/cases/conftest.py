@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +12,6 @@ from rootout.catalog import Catalog, load_catalog
 from rootout.match.engine import Matcher
 from rootout.model.observation import Asset, AssetKind, Observation, ObservationKind, SourceRef
 from rootout.store import repository as repo
-from rootout.store.db import connect
 
 SEEN = dt.datetime(2025, 3, 3, 15, 0, tzinfo=dt.UTC)  # a Monday
 KES = "Kaspersky Endpoint Security for Windows"
@@ -22,13 +21,6 @@ AGENT = "Kaspersky Security Center Network Agent"
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog()
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = connect(db_url)
-    yield engine
-    engine.dispose()
 
 
 def program(host: str, name: str, org_unit: str | None = None) -> Observation:

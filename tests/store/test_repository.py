@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from rootout.match.engine import Matcher
 from rootout.model.finding import Finding
 from rootout.model.observation import Asset, AssetKind, Observation, ObservationKind, SourceRef
 from rootout.store import repository as repo
-from rootout.store.db import connect, resolve_url
+from rootout.store.db import resolve_url
 from tests.conftest import FIXTURES
 
 START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
@@ -24,13 +23,6 @@ START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_catalog([FIXTURES / "catalog" / "engine"], builtin=False)
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[sa.Engine]:
-    engine = connect(db_url)
-    yield engine
-    engine.dispose()
 
 
 def program(host: str, name: str, fmt: str = "osquery-json") -> Observation:
