@@ -42,6 +42,7 @@ from rootout.suppliers.model import (
 )
 from rootout.suppliers.representations import Reminder, answer_text, reminders
 from rootout.suppliers.service import screen_stored
+from rootout.suppliers.views import reminder_json, step_json, supplier_json
 
 REPORT_KIND = "supplier-risk"
 SCHEMA = "rootout/supplier-risk-report/1"
@@ -136,9 +137,10 @@ def build(
     by_supplier: dict[str, list[SupplierFinding]] = {}
     for finding in findings:
         by_supplier.setdefault(finding.supplier_id, []).append(finding)
+    known = register.by_id  # built once: Register.supplier() rebuilds it on every call
     keyed = []
     for supplier_id, own in by_supplier.items():
-        supplier = register.supplier(supplier_id) or Supplier(supplier_id, supplier_id)
+        supplier = known.get(supplier_id) or Supplier(supplier_id, supplier_id)
         own.sort(key=lambda f: (-_rank(f.severity), f.kind.value, f.id))
         active = tuple(a for a in register.access_of(supplier_id) if a.active(today))
         keyed.append((_order(supplier, own, bool(active)), supplier, own, active))
@@ -197,8 +199,9 @@ def chain_text(steps: Sequence[Step]) -> str:
 # -- JSON ------------------------------------------------------------------------------
 
 
-def _step_json(step: Step) -> dict[str, Any]:
-    return {"kind": step.kind, "text": step.text, "ref": step.ref, "sources": list(step.sources)}
+def _without(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """``data`` less ``keys``, in its own key order (the store views carry a few more fields)."""
+    return {key: value for key, value in data.items() if key not in keys}
 
 
 def _finding_json(finding: SupplierFinding, report: SupplierReport) -> dict[str, Any]:
@@ -211,23 +214,14 @@ def _finding_json(finding: SupplierFinding, report: SupplierReport) -> dict[str,
         "entity": finding.entity,
         "entity_name": report.entity_names.get(finding.entity) if finding.entity else None,
         "ask": finding.ask,
-        "explanation": [_step_json(step) for step in finding.explanation],
+        "explanation": [step_json(step) for step in finding.explanation],
     }
 
 
 def _row_json(row: SupplierRisk, report: SupplierReport) -> dict[str, Any]:
-    s = row.supplier
     return {
         "rank": row.rank,
-        "id": s.id,
-        "name": s.name,
-        "uei": s.uei,
-        "cage": s.cage,
-        "duns": s.duns,
-        "country": s.country,
-        "parent_name": s.parent_name,
-        "parent_uei": s.parent_uei,
-        "provides": list(s.provides),
+        **_without(supplier_json(row.supplier), "source"),
         "risk": row.risk.value,
         "active_access": [access_text(a) for a in row.access],
         "representations": [representation_text(r, report.today) for r in row.representations],
@@ -251,23 +245,14 @@ def render_json(report: SupplierReport) -> str:
             "findings_by_kind": report.by_kind(),
         },
         "suppliers": [_row_json(row, report) for row in report.rows],
-        "representations_due": [_reminder_json(r) for r in report.reminders],
+        "representations_due": [
+            _without(reminder_json(r), "signer", "lapsed") for r in report.reminders
+        ],
         "sources": {
             key: {"url": link.url, "title": link.title} for key, link in report.sources.items()
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def _reminder_json(reminder: Reminder) -> dict[str, Any]:
-    rep = reminder.representation
-    return {
-        "supplier_id": reminder.supplier_id,
-        "clause": rep.clause.value,
-        "signed_on": rep.signed_on.isoformat(),
-        "expires_on": rep.expires_on.isoformat() if rep.expires_on else None,
-        "days_left": reminder.days_left,
-    }
 
 
 # -- CSV -------------------------------------------------------------------------------

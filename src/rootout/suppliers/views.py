@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from rootout.errors import NotFoundError
-from rootout.model.finding import Basis
+from rootout.model.finding import Basis, Step
 from rootout.store import repository as repo
 from rootout.store import schema as t
 from rootout.suppliers import store
@@ -76,6 +76,10 @@ def delivery_json(delivery: Delivery) -> dict[str, Any]:
     }
 
 
+def step_json(step: Step) -> dict[str, Any]:
+    return {"kind": step.kind, "text": step.text, "ref": step.ref, "sources": list(step.sources)}
+
+
 def supplier_finding_json(finding: SupplierFinding) -> dict[str, Any]:
     return {
         "id": finding.id,
@@ -87,10 +91,7 @@ def supplier_finding_json(finding: SupplierFinding) -> dict[str, Any]:
         "entity": finding.entity,
         "ask": finding.ask,
         "observed_on": finding.observed_on.isoformat(),
-        "explanation": [
-            {"kind": s.kind, "text": s.text, "ref": s.ref, "sources": list(s.sources)}
-            for s in finding.explanation
-        ],
+        "explanation": [step_json(s) for s in finding.explanation],
         "evidence": [
             {
                 "finding": f.id,
