@@ -31,6 +31,7 @@ files delivered after ``today`` do not exist yet on that day.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 
 from rootout.catalog.catalog import Catalog
@@ -75,15 +76,21 @@ def screen(
 ) -> list[SupplierFinding]:
     """Every supplier finding of the register on ``today`` (module docstring)."""
     matcher = matcher or Matcher(catalog, today=today)
+    delivered = delivered_by(evidence, today)
     result: list[SupplierFinding] = []
     for supplier in register.suppliers:
-        own = tuple(
-            e
-            for e in evidence
-            if e.supplier_id == supplier.id and (e.delivered_on is None or e.delivered_on <= today)
-        )
+        own = tuple(delivered.get(supplier.id, ()))
         result.extend(screen_supplier(supplier, register, matcher, today, lists, own))
     return sorted(result, key=lambda f: (-SEVERITY_RANK[f.severity], f.supplier_id, f.kind.value))
+
+
+def delivered_by(evidence: Sequence[Evidence], today: dt.date) -> dict[str, list[Evidence]]:
+    """Evidence delivered by ``today`` (or undated), by supplier id, in the given order."""
+    result: dict[str, list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        if item.delivered_on is None or item.delivered_on <= today:
+            result[item.supplier_id].append(item)
+    return result
 
 
 def screen_supplier(
