@@ -16,8 +16,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rootout.cli import suppliers_report_cmd
 from rootout.cli.common import DbOpt, TenantOpt
-from rootout.cli.suppliers_today import parse_today
+from rootout.cli.suppliers_today import open_store
 
 if TYPE_CHECKING:
     from rootout.suppliers.store import ImportOutcome
@@ -112,11 +113,10 @@ def list_(
     tenant: str = TenantOpt,
 ) -> None:
     """Suppliers with their representations, active access and open findings."""
-    from rootout.store.db import connect
     from rootout.suppliers.views import supplier_list
 
-    day = parse_today(today)  # a bad date is refused before the store is opened
-    rows = supplier_list(connect(db), tenant=tenant, today=day)
+    engine, day = open_store(db, today)
+    rows = supplier_list(engine, tenant=tenant, today=day)
     if output is Format.JSON:
         _json(rows)
         return
@@ -144,11 +144,10 @@ def show(
     tenant: str = TenantOpt,
 ) -> None:
     """One supplier: identifiers, representations, access, deliveries, open findings."""
-    from rootout.store.db import connect
     from rootout.suppliers.views import supplier_detail
 
-    day = parse_today(today)  # a bad date is refused before the store is opened
-    data = supplier_detail(connect(db), supplier_id, tenant=tenant, today=day)
+    engine, day = open_store(db, today)
+    data = supplier_detail(engine, supplier_id, tenant=tenant, today=day)
     if output is Format.JSON:
         _json(data)
         return
@@ -183,14 +182,11 @@ def screen(
     tenant: str = TenantOpt,
 ) -> None:
     """Screen every supplier; findings are stored (basis ``supplier``) and listed here."""
-    from rootout.store.db import connect
     from rootout.suppliers.service import screen_and_store
     from rootout.suppliers.views import supplier_finding_json
 
-    day = parse_today(today)  # a bad date is refused before the store is opened
-    outcome = screen_and_store(
-        connect(db), tenant=tenant, today=day, catalog_dirs=catalog_dirs or []
-    )
+    engine, day = open_store(db, today)
+    outcome = screen_and_store(engine, tenant=tenant, today=day, catalog_dirs=catalog_dirs or [])
     for item in outcome.evidence:
         if item.error:
             err.print(f"warning: {item.path}: {item.error}", markup=False)
@@ -228,14 +224,12 @@ def reminders(
     tenant: str = TenantOpt,
 ) -> None:
     """Representations that expire within DAYS or have lapsed (latest per supplier and clause)."""
-    from rootout.store.db import connect
     from rootout.suppliers.service import due_reminders
     from rootout.suppliers.views import reminder_json
 
-    day = parse_today(today)  # a bad date is refused before the store is opened
+    engine, day = open_store(db, today)
     rows = [
-        reminder_json(r)
-        for r in due_reminders(connect(db), tenant=tenant, today=day, within=within)
+        reminder_json(r) for r in due_reminders(engine, tenant=tenant, today=day, within=within)
     ]
     if output is Format.JSON:
         _json(rows)
@@ -249,4 +243,4 @@ def reminders(
     out.print(table)
 
 
-app.command("report")(__import__("rootout.cli.suppliers_report_cmd", fromlist=["report"]).report)
+app.command("report")(suppliers_report_cmd.report)

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from rootout.cli.common import DbOpt, TenantOpt
-from rootout.cli.suppliers_today import parse_today
+from rootout.cli.suppliers_today import open_store
 
 
 class ReportFormat(StrEnum):
@@ -41,12 +41,9 @@ def report(
 ) -> None:
     """Suppliers by risk, why, and what to ask them for (screens the register; stores nothing)."""
     from rootout.report.suppliers_report import RENDERERS, report_from_store
-    from rootout.store.db import connect
 
-    day = parse_today(today)
-    built = report_from_store(
-        connect(db), tenant=tenant, today=day, catalog_dirs=catalog_dirs or []
-    )
+    engine, day = open_store(db, today)
+    built = report_from_store(engine, tenant=tenant, today=day, catalog_dirs=catalog_dirs or [])
     content = RENDERERS[fmt.value](built)
     if output is None:
         sys.stdout.write(content)
