@@ -107,32 +107,27 @@ def write_lists(out: Path) -> None:
         _csl_row(_id="synthetic-csl-0002", type="Entity", name="OOO Kaspersky Group", **fr),
         _csl_row(_id="synthetic-csl-0003", type="Entity", name="Kaspersky Labs Limited", **fr),
     ]
-    invented = [
-        _csl_row(
-            _id="synthetic-csl-0004",
+
+    def invented(_id: str, name: str, alt_names: str = "") -> list[str]:
+        return _csl_row(
+            _id=_id,
             source=ENTITY_LIST,
             type="Entity",
-            name="Zelvora Components Trading Limited",
-            alt_names="Zelvora Components Trading; Zelvora Trading HK",
+            name=name,
+            alt_names=alt_names,
             remarks="SYNTHETIC entry",
+        )
+
+    synthetic = [
+        invented(
+            "synthetic-csl-0004",
+            "Zelvora Components Trading Limited",
+            "Zelvora Components Trading; Zelvora Trading HK",
         ),
-        _csl_row(
-            _id="synthetic-csl-0005",
-            source=ENTITY_LIST,
-            type="Entity",
-            name="Morvathi Precision Instruments",
-            remarks="SYNTHETIC entry",
-        ),
-        _csl_row(
-            _id="synthetic-csl-0006",
-            source=ENTITY_LIST,
-            type="Entity",
-            name="Ostrel Avionics Trading",
-            alt_names="Ostrel Trading",
-            remarks="SYNTHETIC entry",
-        ),
+        invented("synthetic-csl-0005", "Morvathi Precision Instruments"),
+        invented("synthetic-csl-0006", "Ostrel Avionics Trading", "Ostrel Trading"),
     ]
-    write_csv(out / "lists" / "consolidated-screening-list.csv", CSL_HEADER, real + invented)
+    write_csv(out / "lists" / "consolidated-screening-list.csv", CSL_HEADER, real + synthetic)
 
     def sam(name: str, uei_: str, active: str, end: str, number: str) -> list[str]:
         cells = {
