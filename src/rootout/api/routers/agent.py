@@ -36,17 +36,7 @@ class IngestJob(BaseModel):
 
 
 def _model(job: ingest.Job) -> IngestJob:
-    return IngestJob(
-        scan_id=job.scan_id,
-        status=job.status,
-        attempts=job.attempts,
-        host=job.host,
-        observations=job.observations,
-        received_at=job.received_at,
-        finished_at=job.finished_at,
-        error=job.error,
-        stored_scan_id=job.stored_scan_id,
-    )
+    return IngestJob.model_validate(job, from_attributes=True)
 
 
 def _inline(schema: Any, defs: dict[str, Any]) -> Any:

@@ -61,11 +61,4 @@ def upload_scan(
         upload_dir=server.settings.upload_dir,
         today=server.today,
     )
-    return Uploaded(
-        scan_id=stored.scan_id,
-        reused=stored.reused,
-        observations=stored.observations,
-        findings=stored.findings,
-        new=list(stored.new),
-        gone=list(stored.gone),
-    )
+    return Uploaded.model_validate(stored, from_attributes=True)

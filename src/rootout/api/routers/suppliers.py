@@ -22,7 +22,9 @@ MAX_CSV = 1024 * 1024
 """The whole request is limited to 1 MiB (the server's small-body limit)."""
 
 
-class Supplier(BaseModel):
+class SupplierFields(BaseModel):
+    """What the register says of a supplier; list rows and the detail add the rest."""
+
     id: str = Field(examples=["SUP-001"])
     name: str = Field(examples=["Northwind Mail Services LLC"])
     uei: str | None = Field(default=None, examples=["N7KQ4RT2XW9A"])
@@ -33,6 +35,9 @@ class Supplier(BaseModel):
     parent_uei: str | None = None
     provides: list[str] = []
     source: str | None = Field(default=None, description="Import file and line.")
+
+
+class Supplier(SupplierFields):
     representations: int = Field(description="Representations on file.")
     active_access: int = Field(description="Access agreements active today.")
     deliveries: int
@@ -49,17 +54,7 @@ class StoredFinding(BaseModel):
     explanation: list[dict[str, Any]]
 
 
-class SupplierDetail(BaseModel):
-    id: str
-    name: str
-    uei: str | None = None
-    cage: str | None = None
-    duns: str | None = None
-    country: str | None = None
-    parent_name: str | None = None
-    parent_uei: str | None = None
-    provides: list[str] = []
-    source: str | None = None
+class SupplierDetail(SupplierFields):
     representations: list[dict[str, Any]]
     access: list[dict[str, Any]]
     deliveries: list[dict[str, Any]]
@@ -158,14 +153,7 @@ def import_register(
         tenant=caller.tenant,
         actor=caller.actor,
     )
-    return Imported(
-        kind=outcome.kind,
-        rows=outcome.rows,
-        added=outcome.added,
-        changed=outcome.changed,
-        unchanged=outcome.unchanged,
-        problems=[ImportProblemOut(line=p.line, reason=p.reason) for p in outcome.problems],
-    )
+    return Imported.model_validate(outcome, from_attributes=True)
 
 
 @router.post("/screen", response_model=Screened, responses=documented(401, 403))

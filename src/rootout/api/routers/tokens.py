@@ -13,14 +13,7 @@ router = APIRouter(prefix="/tokens", tags=["tokens"])
 
 
 def _token(info: accounts.TokenInfo) -> Token:
-    return Token(
-        id=info.id,
-        name=info.name,
-        role=info.role,
-        created_by=info.created_by,
-        created_at=info.created_at,
-        revoked_at=info.revoked_at,
-    )
+    return Token.model_validate(info, from_attributes=True)
 
 
 @router.get("", response_model=list[Token], responses=documented(401, 403))

@@ -80,28 +80,11 @@ class DeadlineAlert(BaseModel):
 
 
 def _webhook(hook: hooks.Webhook) -> Webhook:
-    return Webhook(
-        id=hook.id,
-        url=hook.url,
-        kind=hook.kind,
-        events=list(hook.events),
-        description=hook.description,
-        created_by=hook.created_by,
-        created_at=hook.created_at,
-    )
+    return Webhook.model_validate(hook, from_attributes=True)
 
 
 def _alert(alert: Alert) -> DeadlineAlert:
-    return DeadlineAlert(
-        case_id=alert.case_id,
-        title=alert.title,
-        obligation_id=alert.obligation_id,
-        legal_basis_short=alert.legal_basis_short,
-        action=alert.action,
-        due=alert.due,
-        days_left=alert.days_left,
-        threshold=alert.threshold,
-    )
+    return DeadlineAlert.model_validate(alert, from_attributes=True)
 
 
 @router.get("", response_model=list[Webhook], responses=documented(401, 403))
@@ -181,16 +164,4 @@ def test_webhook(webhook_id: str, caller: Admin, notifier: Notify) -> Queued:
 def list_deliveries(webhook_id: str, caller: Admin, server: State) -> list[Delivery]:
     """The webhook's last 100 deliveries, newest first: outcome, status code, attempts, error."""
     found = hooks.deliveries(server.engine, caller.tenant, webhook_id)
-    return [
-        Delivery(
-            id=d.id,
-            event=d.event,
-            status=d.status,
-            status_code=d.status_code,
-            attempts=d.attempts,
-            error=d.error,
-            created_at=d.created_at,
-            finished_at=d.finished_at,
-        )
-        for d in found
-    ]
+    return [Delivery.model_validate(d, from_attributes=True) for d in found]
