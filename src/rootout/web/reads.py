@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from rootout.cases.records import case_of_finding
 from rootout.errors import NotFoundError
 from rootout.store import schema as t
 
@@ -49,9 +50,4 @@ def asset_detail(engine: Engine, tenant: str, key: str) -> dict[str, Any]:
 def case_of(engine: Engine, tenant: str, finding_id: str) -> str | None:
     """The removal case of ``tenant`` that holds the finding, if any."""
     with engine.connect() as conn:
-        row = conn.execute(
-            select(t.case_findings.c.case_id).where(
-                t.case_findings.c.tenant_id == tenant, t.case_findings.c.finding_id == finding_id
-            )
-        ).first()
-    return None if row is None else str(row.case_id)
+        return case_of_finding(conn, tenant, finding_id)
